@@ -1,0 +1,251 @@
+//! Clocks: deadlines derived from events + policy + now, each ok, warning, breached, paused, met or missed.
+//!
+//! Due and warning times depend only on the events and the policy, never on `now`; `now` only
+//! decides the state. So the store can keep each problem's earliest next deadline indexed.
+
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+use crate::state::{Pause, ProblemState};
+use crate::{Policies, Policy, Promise, PromiseStatus};
+
+/// Which obligation a clock measures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockKind {
+    /// Detection → first customer-visible update.
+    Tell,
+    /// Last customer-visible update → the next one.
+    Update,
+    /// Detection → fixed.
+    Fix,
+    /// Promise made → kept.
+    Promise,
+}
+
+/// Where a clock stands.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    /// Running past its deadline.
+    Breached,
+    /// Running, close to its deadline.
+    Warning,
+    /// Running, with time to spare.
+    Ok,
+    /// Stopped while openly waiting on the customer or a vendor.
+    Paused,
+    /// Stopped in time.
+    Met,
+    /// Stopped after its deadline.
+    Missed,
+}
+
+impl ClockState {
+    /// Every state, most urgent first.
+    pub const ALL: [ClockState; 6] = [
+        ClockState::Breached,
+        ClockState::Warning,
+        ClockState::Ok,
+        ClockState::Paused,
+        ClockState::Met,
+        ClockState::Missed,
+    ];
+
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Breached => "breached",
+            ClockState::Warning => "warning",
+            ClockState::Ok => "ok",
+            ClockState::Paused => "paused",
+            ClockState::Met => "met",
+            ClockState::Missed => "missed",
+        }
+    }
+
+    /// Parses an API name.
+    pub fn parse(s: &str) -> Option<ClockState> {
+        ClockState::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// Still asks something of someone.
+    pub fn is_running(self) -> bool {
+        matches!(self, ClockState::Breached | ClockState::Warning | ClockState::Ok | ClockState::Paused)
+    }
+}
+
+/// One deadline and where it stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Clock {
+    pub kind: ClockKind,
+    pub state: ClockState,
+    #[schema(value_type = String, format = DateTime)]
+    pub started_at: Timestamp,
+    /// When it turns (or turned) to warning; `None` while paused.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub warn_at: Option<Timestamp>,
+    /// The deadline; `None` while paused.
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub due_at: Option<Timestamp>,
+    /// When it stopped (met or missed).
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub stopped_at: Option<Timestamp>,
+}
+
+impl Clock {
+    /// Time left until due (negative once breached); `None` when paused or stopped.
+    pub fn remaining(&self, now: Timestamp) -> Option<SignedDuration> {
+        match (self.state.is_running(), self.due_at) {
+            (true, Some(due)) => Some(due.duration_since(now)),
+            _ => None,
+        }
+    }
+}
+
+/// The earliest warning and due times among running, unpaused clocks: what the
+/// store indexes so that "what is due next" never scans.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NextDeadlines {
+    pub warn_at: Option<Timestamp>,
+    pub due_at: Option<Timestamp>,
+}
+
+impl NextDeadlines {
+    /// Folds the running clocks of `clocks`.
+    pub fn of<'a>(clocks: impl IntoIterator<Item = &'a Clock>) -> Self {
+        clocks
+            .into_iter()
+            .filter(|c| c.state.is_running())
+            .fold(Self::default(), |acc, c| Self {
+                warn_at: min_opt(acc.warn_at, c.warn_at),
+                due_at: min_opt(acc.due_at, c.due_at),
+            })
+    }
+
+    /// The worst state these deadlines imply at `now`, `None` if nothing runs.
+    pub fn state(&self, now: Timestamp) -> Option<ClockState> {
+        let due = self.due_at?;
+        Some(if now > due {
+            ClockState::Breached
+        } else if self.warn_at.is_some_and(|w| now >= w) {
+            ClockState::Warning
+        } else {
+            ClockState::Ok
+        })
+    }
+}
+
+fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The instant at which `span` of running (unpaused) time has passed since `start`,
+/// or `None` if a pause still open began before that.
+///
+/// A pause that starts after the deadline does not move it: a breach stays a breach.
+pub fn deadline(start: Timestamp, span: SignedDuration, pauses: &[Pause]) -> Option<Timestamp> {
+    let mut t = start;
+    let mut left = span.max(SignedDuration::ZERO);
+    for p in pauses {
+        if p.until.is_some_and(|u| u <= t) {
+            continue;
+        }
+        let pause_start = p.from.max(t);
+        let running = pause_start.duration_since(t);
+        if running >= left {
+            break;
+        }
+        left -= running;
+        t = p.until?;
+    }
+    t.checked_add(left).ok()
+}
+
+fn warning_lead(span: SignedDuration, percent: i64) -> SignedDuration {
+    span / 100 * i32::try_from(percent.clamp(0, 100)).unwrap_or(0)
+}
+
+/// A clock over `span` from `start`, stopped at `stop` if given, honouring `pauses`.
+fn measure(
+    kind: ClockKind,
+    start: Timestamp,
+    span: SignedDuration,
+    warn_percent: i64,
+    pauses: &[Pause],
+    stop: Option<Timestamp>,
+    now: Timestamp,
+) -> Clock {
+    let due_at = deadline(start, span, pauses);
+    let warn_at = deadline(start, span - warning_lead(span, warn_percent), pauses);
+    let state = match (stop, due_at) {
+        (Some(stop), Some(due)) if stop <= due => ClockState::Met,
+        (Some(_), Some(_)) => ClockState::Missed,
+        // Stopping ends every pause, so a stopped clock always has a deadline.
+        (Some(_), None) => ClockState::Met,
+        (None, None) => ClockState::Paused,
+        (None, Some(due)) if now > due => ClockState::Breached,
+        (None, Some(_)) if warn_at.is_some_and(|w| now >= w) => ClockState::Warning,
+        (None, Some(_)) => ClockState::Ok,
+    };
+    Clock { kind, state, started_at: start, warn_at, due_at, stopped_at: stop }
+}
+
+/// The tell, update and fix clocks of a problem detected at `detected_at`.
+///
+/// - tell: from detection to the first customer-visible update (never paused);
+/// - update: from the last customer-visible update (or a reopening) to the next, paused while
+///   waiting, stopped once fixed; absent until the customer has first been told;
+/// - fix: from detection to fixed, paused while waiting.
+///
+/// Closing stops every clock.
+pub fn problem_clocks(
+    state: &ProblemState,
+    detected_at: Timestamp,
+    policy: &Policy,
+    now: Timestamp,
+) -> Vec<Clock> {
+    let closed = state.stopped_at();
+    let pct = policy.warning_percent;
+    let mut clocks = Vec::with_capacity(3);
+
+    let told = state.first_update_at.or(closed);
+    clocks.push(measure(ClockKind::Tell, detected_at, policy.tell(), pct, &[], told, now));
+
+    if let Some(last) = state.last_update_at {
+        let start = state.reopened_at.map_or(last, |r| r.max(last));
+        // Updates after the fix are welcome; the clock stopped at the fix (or this update).
+        let stop = state.fixed_at.or(closed).map(|s| s.max(start));
+        clocks.push(measure(ClockKind::Update, start, policy.update(), pct, &state.pauses, stop, now));
+    }
+
+    let fixed = state.fixed_at.or(closed);
+    clocks.push(measure(ClockKind::Fix, detected_at, policy.fix(), pct, &state.pauses, fixed, now));
+    clocks
+}
+
+/// The clock of a promise: warning at the policy's lead before due, breached once due has passed.
+pub fn promise_clock(promise: &Promise, policies: &Policies, now: Timestamp) -> Clock {
+    let span = promise.due_at.duration_since(promise.made_at);
+    let lead = policies.promise_warning_lead(span);
+    let warn_at = promise.due_at.checked_sub(lead).ok().map(|w| w.max(promise.made_at));
+    let state = match promise.status_at(now) {
+        PromiseStatus::Open if warn_at.is_some_and(|w| now >= w) => ClockState::Warning,
+        PromiseStatus::Open => ClockState::Ok,
+        PromiseStatus::Kept | PromiseStatus::Renegotiated | PromiseStatus::Released => ClockState::Met,
+        PromiseStatus::Broken => ClockState::Missed,
+    };
+    Clock {
+        kind: ClockKind::Promise,
+        state,
+        started_at: promise.made_at,
+        warn_at,
+        due_at: Some(promise.due_at),
+        stopped_at: promise.ended_at.or((state == ClockState::Missed).then_some(promise.due_at)),
+    }
+}

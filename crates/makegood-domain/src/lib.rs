@@ -1,0 +1,29 @@
+//! makegood's domain: the language of service recovery as types, state machines and clocks.
+//!
+//! Pure: no I/O, no async, no clock. "Now" is always a parameter.
+
+pub mod clock;
+pub mod duty;
+pub mod event;
+pub mod ids;
+pub mod member;
+pub mod money;
+pub mod party;
+pub mod policy;
+pub mod problem;
+pub mod promise;
+pub mod state;
+pub mod text;
+
+pub use clock::{Clock, ClockKind, ClockState};
+pub use duty::{Duty, DutyKind};
+pub use event::{Event, EventKind};
+pub use ids::{AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId};
+pub use member::{Action, Member, Role};
+pub use money::{Currency, Money};
+pub use party::{Account, Contact, Vendor};
+pub use policy::{Policy, Policies};
+pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};
+pub use promise::{Promise, PromiseError, PromiseStatus};
+pub use state::ProblemState;
+pub use text::{Email, TextError};

@@ -1,0 +1,366 @@
+//! The store's public API: inputs, views and the operations on [`Store`].
+//!
+//! CONTRACT — the web and CLI crates are written against these signatures.
+
+use jiff::Timestamp;
+use makegood_domain::{
+    AccountId, Clock, ClockState, ContactId, Duty, Email, Event, EventKind, Member, MemberId, Money,
+    Origin, Policies, Problem, ProblemId, Promise, PromiseId, PromiseStatus, Role, Severity, Status,
+    VendorId, Account, Contact, Vendor,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+
+/// A handle on the database; cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    // implementation detail
+}
+
+/// Which database a [`Store`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// One page of a keyset-paginated list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass back as `cursor` for the next page; `None` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Where to start and how many (1..=200, default 50).
+#[derive(Clone, Debug, Default)]
+pub struct PageRequest {
+    pub cursor: Option<String>,
+    pub limit: Option<u32>,
+}
+
+/// The organisation using this makegood.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Organisation {
+    pub name: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewMember {
+    pub name: String,
+    pub email: Email,
+    pub role: Role,
+    pub remedy_authority: Money,
+    pub time_zone: String,
+    /// argon2id PHC string; `None` for a member who signs in only with a token.
+    pub password_hash: Option<String>,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct MemberPatch {
+    pub name: Option<String>,
+    pub email: Option<Email>,
+    pub role: Option<Role>,
+    pub remedy_authority: Option<Money>,
+    pub time_zone: Option<String>,
+    pub active: Option<bool>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewAccount {
+    pub name: String,
+    pub parent: Option<AccountId>,
+    pub tier: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AccountPatch {
+    pub name: Option<String>,
+    pub parent: Option<Option<AccountId>>,
+    pub tier: Option<Option<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewContact {
+    pub account: AccountId,
+    pub name: String,
+    pub role_title: String,
+    pub email: Option<Email>,
+    pub phone: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ContactPatch {
+    pub name: Option<String>,
+    pub role_title: Option<String>,
+    pub email: Option<Option<Email>>,
+    pub phone: Option<Option<String>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewVendor {
+    pub name: String,
+    pub email: Option<Email>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct VendorPatch {
+    pub name: Option<String>,
+    pub email: Option<Option<Email>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewProblem {
+    pub title: String,
+    pub description: String,
+    pub origin: Origin,
+    pub vendor: Option<VendorId>,
+    pub severity: Severity,
+    pub category: String,
+    pub owner: MemberId,
+    pub accounts: Vec<AccountId>,
+    pub stakeholders: Vec<ContactId>,
+    /// Defaults to `now` when `None`; may be earlier, never later than `now`.
+    pub detected_at: Option<Timestamp>,
+}
+
+/// Fields to change; `None` leaves a field as it is. Ownership changes go through
+/// [`Store::record`] with [`EventKind::OwnerChanged`].
+#[derive(Clone, Debug, Default)]
+pub struct ProblemPatch {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub origin: Option<Origin>,
+    pub vendor: Option<Option<VendorId>>,
+    pub severity: Option<Severity>,
+    pub category: Option<String>,
+    pub accounts: Option<Vec<AccountId>>,
+    pub stakeholders: Option<Vec<ContactId>>,
+    pub detected_at: Option<Timestamp>,
+}
+
+/// A problem with its clocks at `now`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ProblemView {
+    #[serde(flatten)]
+    pub problem: Problem,
+    pub clocks: Vec<Clock>,
+    /// The worst state of the running clocks, `None` if none runs.
+    pub clock_state: Option<ClockState>,
+}
+
+/// How to order a problem list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ProblemSort {
+    /// Earliest next deadline first; problems with nothing running last. The default.
+    #[default]
+    NextDeadline,
+    /// Newest first.
+    Newest,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct ProblemFilter {
+    pub status: Option<Status>,
+    /// Only problems not closed.
+    pub open: Option<bool>,
+    pub owner: Option<MemberId>,
+    pub account: Option<AccountId>,
+    pub severity: Option<Severity>,
+    pub origin: Option<Origin>,
+    /// The worst running clock: only `ok`, `warning` and `breached` are meaningful.
+    pub clock_state: Option<ClockState>,
+    pub sort: ProblemSort,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewPromise {
+    pub what: String,
+    pub contacts: Vec<ContactId>,
+    pub made_by: MemberId,
+    pub problem: Option<ProblemId>,
+    pub due_at: Timestamp,
+}
+
+/// A promise with its clock and status at `now`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PromiseView {
+    #[serde(flatten)]
+    pub promise: Promise,
+    /// The status at `now` (an open promise past due is broken).
+    pub state: PromiseStatus,
+    pub clock: Clock,
+}
+
+/// Which promises to list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromiseListState {
+    Open,
+    /// Open and in warning.
+    AtRisk,
+    Kept,
+    Broken,
+    Renegotiated,
+    Released,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PromiseFilter {
+    pub state: Option<PromiseListState>,
+    pub made_by: Option<MemberId>,
+    pub account: Option<AccountId>,
+    pub problem: Option<ProblemId>,
+    pub due_before: Option<Timestamp>,
+}
+
+/// An API token as listed (the secret is never stored, only its hash).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub member: MemberId,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub last_used_at: Option<Timestamp>,
+}
+
+/// A response remembered for an `Idempotency-Key`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredResponse {
+    /// SHA-256 of method, path and body of the first request.
+    pub request_hash: String,
+    pub status: u16,
+    pub body: String,
+}
+
+/// Who is acting, and when. Every write takes one.
+#[derive(Clone, Copy, Debug)]
+pub struct Actor {
+    pub member: MemberId,
+    pub now: Timestamp,
+}
+
+#[allow(unused_variables, clippy::unused_async)]
+impl Store {
+    // --- lifecycle ---------------------------------------------------------------------
+
+    /// Connects to `sqlite://path` (created if missing; WAL, foreign keys, busy timeout,
+    /// `synchronous=FULL`) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> { unimplemented!() }
+    /// Runs pending migrations (embedded in the binary).
+    pub async fn migrate(&self) -> Result<()> { unimplemented!() }
+    pub fn backend(&self) -> Backend { unimplemented!() }
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> { unimplemented!() }
+
+    // --- organisation and setup ---------------------------------------------------------
+
+    /// The organisation, once set up.
+    pub async fn organisation(&self) -> Result<Option<Organisation>> { unimplemented!() }
+    /// Creates the organisation and its first admin; `Conflict` once any member exists.
+    pub async fn initialise(&self, organisation: &str, admin: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
+    /// Remembers the hash of a one-time setup token (replacing any earlier one).
+    pub async fn set_setup_token(&self, token_hash: &str, now: Timestamp) -> Result<()> { unimplemented!() }
+    /// Whether `token_hash` is the current, unused setup token and nobody is set up yet.
+    pub async fn setup_token_valid(&self, token_hash: &str) -> Result<bool> { unimplemented!() }
+    /// Like [`Store::initialise`], but only with the valid setup token, which it consumes.
+    pub async fn initialise_with_token(&self, token_hash: &str, organisation: &str, admin: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
+
+    // --- members, sessions, tokens ------------------------------------------------------
+
+    pub async fn create_member(&self, member: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
+    pub async fn member(&self, id: MemberId) -> Result<Member> { unimplemented!() }
+    /// Ordered by name, then id.
+    pub async fn list_members(&self, page: &PageRequest) -> Result<Page<Member>> { unimplemented!() }
+    pub async fn update_member(&self, id: MemberId, patch: MemberPatch) -> Result<Member> { unimplemented!() }
+    /// The member with this email and their password hash, for login.
+    pub async fn member_credentials(&self, email: &Email) -> Result<Option<(Member, Option<String>)>> { unimplemented!() }
+    pub async fn set_password_hash(&self, id: MemberId, hash: &str) -> Result<()> { unimplemented!() }
+
+    pub async fn create_session(&self, member: MemberId, token_hash: &str, csrf_token: &str, expires_at: Timestamp) -> Result<()> { unimplemented!() }
+    /// The member and the session's CSRF token, if the session exists and has not expired.
+    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(Member, String)>> { unimplemented!() }
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> { unimplemented!() }
+
+    pub async fn create_api_token(&self, member: MemberId, name: &str, token_hash: &str, now: Timestamp) -> Result<ApiToken> { unimplemented!() }
+    /// Tokens of `member`, or of everyone when `None`; newest first.
+    pub async fn list_api_tokens(&self, member: Option<MemberId>) -> Result<Vec<ApiToken>> { unimplemented!() }
+    pub async fn api_token(&self, id: i64) -> Result<ApiToken> { unimplemented!() }
+    pub async fn revoke_api_token(&self, id: i64) -> Result<()> { unimplemented!() }
+    /// The member a token belongs to; records its last use.
+    pub async fn token_member(&self, token_hash: &str, now: Timestamp) -> Result<Option<Member>> { unimplemented!() }
+
+    // --- accounts, contacts, vendors ----------------------------------------------------
+
+    pub async fn create_account(&self, account: NewAccount) -> Result<Account> { unimplemented!() }
+    pub async fn account(&self, id: AccountId) -> Result<Account> { unimplemented!() }
+    /// Ordered by name, then id.
+    pub async fn list_accounts(&self, parent: Option<AccountId>, page: &PageRequest) -> Result<Page<Account>> { unimplemented!() }
+    pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> { unimplemented!() }
+    /// Refused (`Conflict`) while problems, contacts or locations refer to it.
+    pub async fn delete_account(&self, id: AccountId) -> Result<()> { unimplemented!() }
+
+    pub async fn create_contact(&self, contact: NewContact) -> Result<Contact> { unimplemented!() }
+    pub async fn contact(&self, id: ContactId) -> Result<Contact> { unimplemented!() }
+    pub async fn list_contacts(&self, account: Option<AccountId>, page: &PageRequest) -> Result<Page<Contact>> { unimplemented!() }
+    pub async fn update_contact(&self, id: ContactId, patch: ContactPatch) -> Result<Contact> { unimplemented!() }
+    /// Refused (`Conflict`) while a problem or promise refers to it.
+    pub async fn delete_contact(&self, id: ContactId) -> Result<()> { unimplemented!() }
+
+    pub async fn create_vendor(&self, vendor: NewVendor) -> Result<Vendor> { unimplemented!() }
+    pub async fn vendor(&self, id: VendorId) -> Result<Vendor> { unimplemented!() }
+    pub async fn list_vendors(&self, page: &PageRequest) -> Result<Page<Vendor>> { unimplemented!() }
+    pub async fn update_vendor(&self, id: VendorId, patch: VendorPatch) -> Result<Vendor> { unimplemented!() }
+    /// Refused (`Conflict`) while a problem refers to it.
+    pub async fn delete_vendor(&self, id: VendorId) -> Result<()> { unimplemented!() }
+
+    // --- problems -----------------------------------------------------------------------
+
+    /// Validates (owner may own, accounts and stakeholders exist, stakeholders belong to the
+    /// accounts, vendor present exactly when origin is vendor, detected-at not in the future),
+    /// then records the problem and its `created` event.
+    pub async fn create_problem(&self, actor: Actor, problem: NewProblem) -> Result<ProblemView> { unimplemented!() }
+    pub async fn problem(&self, id: ProblemId, now: Timestamp) -> Result<ProblemView> { unimplemented!() }
+    pub async fn list_problems(&self, filter: &ProblemFilter, page: &PageRequest, now: Timestamp) -> Result<Page<ProblemView>> { unimplemented!() }
+    /// Edits fields (recording an `edited` event); `if_match` is the expected version.
+    pub async fn update_problem(&self, actor: Actor, id: ProblemId, if_match: Option<i64>, patch: ProblemPatch) -> Result<ProblemView> { unimplemented!() }
+    /// Appends one event (update, note, waiting, resumed, fixed, confirmed, closed, reopened,
+    /// owner changed), checking the state machine; `Conflict` when it does not apply.
+    pub async fn record(&self, actor: Actor, id: ProblemId, if_match: Option<i64>, event: EventKind) -> Result<ProblemView> { unimplemented!() }
+    /// The timeline, oldest first.
+    pub async fn timeline(&self, id: ProblemId, page: &PageRequest) -> Result<Page<Event>> { unimplemented!() }
+
+    // --- promises -----------------------------------------------------------------------
+
+    /// Validates (due in the future, contacts exist and belong to the problem's accounts,
+    /// maker may own) and records it, with a `promise_made` event on the problem.
+    pub async fn create_promise(&self, actor: Actor, promise: NewPromise) -> Result<PromiseView> { unimplemented!() }
+    pub async fn promise(&self, id: PromiseId, now: Timestamp) -> Result<PromiseView> { unimplemented!() }
+    /// Ordered by due time, then id.
+    pub async fn list_promises(&self, filter: &PromiseFilter, page: &PageRequest, now: Timestamp) -> Result<Page<PromiseView>> { unimplemented!() }
+    pub async fn keep_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>) -> Result<PromiseView> { unimplemented!() }
+    /// Ends the promise as renegotiated and returns the successor carrying `new_due`.
+    pub async fn renegotiate_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>, new_due: Timestamp, reason: &str) -> Result<PromiseView> { unimplemented!() }
+    pub async fn release_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>, reason: &str) -> Result<PromiseView> { unimplemented!() }
+    /// Records every open promise whose due time has passed as broken (with a
+    /// `promise_broken` event); returns how many.
+    pub async fn break_overdue_promises(&self, now: Timestamp) -> Result<usize> { unimplemented!() }
+
+    // --- policies and duties ------------------------------------------------------------
+
+    pub async fn policies(&self) -> Result<Policies> { unimplemented!() }
+    /// Replaces the policies and recomputes the deadlines of every problem not closed.
+    pub async fn set_policies(&self, policies: &Policies) -> Result<Policies> { unimplemented!() }
+    /// What needs doing now, most urgent first: running problem clocks (not paused) and open
+    /// promises, for `member` or everyone. At most `limit`.
+    pub async fn duties(&self, member: Option<MemberId>, now: Timestamp, limit: u32) -> Result<Vec<Duty>> { unimplemented!() }
+
+    // --- idempotency --------------------------------------------------------------------
+
+    /// The remembered response for (`member`, `key`), if any.
+    pub async fn idempotent_response(&self, member: MemberId, key: &str) -> Result<Option<StoredResponse>> { unimplemented!() }
+    /// Remembers a response; a concurrent duplicate keeps the first.
+    pub async fn save_idempotent_response(&self, member: MemberId, key: &str, response: &StoredResponse, now: Timestamp) -> Result<()> { unimplemented!() }
+}
+

@@ -1,0 +1,78 @@
+//! The command line: `makegood serve | init | migrate | demo`.
+
+use std::net::SocketAddr;
+
+use clap::{Args, Parser, Subcommand};
+
+/// makegood — a self-hosted service-recovery desk.
+///
+/// One owner per customer problem, the customer told first and kept in the loop, every
+/// promise tracked until it is kept or openly renegotiated before it is due.
+#[derive(Debug, Parser)]
+#[command(version, propagate_version = true)]
+pub struct Cli {
+    /// Where the data lives: `sqlite://FILE` (created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        global = true,
+        env = "MAKEGOOD_DATABASE_URL",
+        default_value = "sqlite://makegood.db"
+    )]
+    pub database_url: String,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the web app and the JSON API. On an empty database, prints a one-time setup link.
+    Serve(ServeArgs),
+    /// Create the organisation and its first admin (asks for what the flags leave out).
+    Init(InitArgs),
+    /// Bring the database schema up to date and exit (serve does this too).
+    Migrate,
+    /// Fill an empty organisation with a realistic small consultancy, relative to now.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, env = "MAKEGOOD_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The address people use to reach makegood, for links; `https://…` makes cookies Secure.
+    /// Defaults to `http://` plus the listen address.
+    #[arg(long, env = "MAKEGOOD_PUBLIC_URL")]
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The organisation's name, e.g. "Northwind Consulting".
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// The first admin's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The first admin's email, used to sign in.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// The first admin's IANA time zone.
+    #[arg(long, default_value = "UTC")]
+    pub time_zone: String,
+    /// The currency of remedy authorities (ISO 4217).
+    #[arg(long, default_value = "EUR")]
+    pub currency: String,
+    /// Read the password from the first line of standard input instead of prompting.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Password for the demo members (and for the demo admin, when demo sets up the organisation).
+    #[arg(long, default_value = "makegood-demo")]
+    pub password: String,
+}

@@ -1,0 +1,573 @@
+//! `makegood demo`: a realistic small consultancy, placed relative to now so that the
+//! duties list has breaches, warnings and quiet clocks the moment it is loaded.
+
+use anyhow::{Context, bail};
+use jiff::{SignedDuration, Timestamp};
+use makegood_domain::{
+    AccountId, ContactId, Currency, Email, EventKind, Member, MemberId, Money, Origin, Outcome,
+    Role, Severity, VendorId, WaitingOn,
+};
+use makegood_store::{
+    Actor, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor, PageRequest, Store,
+};
+
+use crate::cli::DemoArgs;
+
+/// `minutes` before `now`.
+fn ago(now: Timestamp, minutes: i64) -> Timestamp {
+    now - SignedDuration::from_mins(minutes)
+}
+
+/// `minutes` after `now`.
+fn hence(now: Timestamp, minutes: i64) -> Timestamp {
+    now + SignedDuration::from_mins(minutes)
+}
+
+const H: i64 = 60;
+const D: i64 = 24 * H;
+
+struct Demo<'a> {
+    store: &'a Store,
+    now: Timestamp,
+    currency: Currency,
+    password_hash: String,
+}
+
+pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Result<()> {
+    let password_hash = makegood_web::auth::hash_password(&args.password)?;
+    let first = PageRequest {
+        cursor: None,
+        limit: Some(1),
+    };
+    if !store.list_accounts(None, &first).await?.items.is_empty() {
+        bail!(
+            "this organisation already has accounts; demo fills an empty one (use a new --database-url)"
+        );
+    }
+    let admin = match store.organisation().await? {
+        Some(_) => first_admin(store).await?,
+        None => {
+            let admin = NewMember {
+                name: "Alex Morgan".into(),
+                email: email("alex@northwind.example"),
+                role: Role::Admin,
+                remedy_authority: Money::new(1_000_000, eur()),
+                time_zone: "Europe/London".into(),
+                password_hash: Some(password_hash.clone()),
+            };
+            let admin = store
+                .initialise("Northwind Consulting", admin, ago(now, 30 * D))
+                .await?;
+            println!(
+                "Set up Northwind Consulting; sign in as {} with the demo password.",
+                admin.email
+            );
+            admin
+        }
+    };
+    let demo = Demo {
+        store,
+        now,
+        currency: admin.remedy_authority.currency,
+        password_hash,
+    };
+    demo.fill(&admin).await.context("cannot load the demo")?;
+    let broken = store.break_overdue_promises(now).await?;
+    println!("Loaded the demo: 5 members, 11 accounts, 6 problems, 6 promises ({broken} broken).");
+    println!(
+        "Demo members sign in with the password \"{}\".",
+        args.password
+    );
+    Ok(())
+}
+
+async fn first_admin(store: &Store) -> anyhow::Result<Member> {
+    let mut page = PageRequest::default();
+    loop {
+        let members = store.list_members(&page).await?;
+        if let Some(admin) = members
+            .items
+            .into_iter()
+            .find(|m| m.role == Role::Admin && m.active)
+        {
+            return Ok(admin);
+        }
+        match members.next_cursor {
+            Some(cursor) => page.cursor = Some(cursor),
+            None => bail!("no active admin; run `makegood init` first"),
+        }
+    }
+}
+
+fn email(s: &str) -> Email {
+    Email::parse(s).unwrap_or_else(|_| unreachable!("demo addresses are valid"))
+}
+
+fn eur() -> Currency {
+    Currency::new("EUR").unwrap_or_else(|_| unreachable!("EUR is a currency"))
+}
+
+impl Demo<'_> {
+    async fn member(
+        &self,
+        name: &str,
+        mail: &str,
+        role: Role,
+        authority: i64,
+    ) -> anyhow::Result<MemberId> {
+        let member = NewMember {
+            name: name.into(),
+            email: email(mail),
+            role,
+            remedy_authority: Money::new(authority, self.currency),
+            time_zone: "Europe/London".into(),
+            password_hash: Some(self.password_hash.clone()),
+        };
+        Ok(self
+            .store
+            .create_member(member, ago(self.now, 30 * D))
+            .await?
+            .id)
+    }
+
+    async fn account(&self, name: &str, parent: Option<AccountId>) -> anyhow::Result<AccountId> {
+        let account = NewAccount {
+            name: name.into(),
+            parent,
+            tier: None,
+        };
+        Ok(self.store.create_account(account).await?.id)
+    }
+
+    async fn contact(
+        &self,
+        account: AccountId,
+        name: &str,
+        title: &str,
+        mail: &str,
+    ) -> anyhow::Result<ContactId> {
+        let contact = NewContact {
+            account,
+            name: name.into(),
+            role_title: title.into(),
+            email: Some(email(mail)),
+            phone: None,
+        };
+        Ok(self.store.create_contact(contact).await?.id)
+    }
+
+    async fn vendor(&self, name: &str, mail: &str) -> anyhow::Result<VendorId> {
+        let vendor = NewVendor {
+            name: name.into(),
+            email: Some(email(mail)),
+        };
+        Ok(self.store.create_vendor(vendor).await?.id)
+    }
+
+    async fn fill(&self, admin: &Member) -> anyhow::Result<()> {
+        let now = self.now;
+        let alex = admin.id;
+        let maya = self
+            .member(
+                "Maya Ortiz",
+                "maya@northwind.example",
+                Role::Supervisor,
+                500_000,
+            )
+            .await?;
+        let sam = self
+            .member("Sam Patel", "sam@northwind.example", Role::Agent, 100_000)
+            .await?;
+        let lee = self
+            .member("Lee Chen", "lee@northwind.example", Role::Agent, 50_000)
+            .await?;
+        self.member("Robin Hale", "robin@northwind.example", Role::Viewer, 0)
+            .await?;
+        let stackhouse = self
+            .vendor("Stackhouse Hosting", "support@stackhouse.example")
+            .await?;
+        self.vendor("Printwell", "orders@printwell.example").await?;
+
+        // A five-year-old custom app broke after the client's hosting vendor upgraded a
+        // production server. Told within 15 minutes; the next update is due soon (warning).
+        let brightline = self.account("Brightline Dental Group", None).await?;
+        let priya = self
+            .contact(
+                brightline,
+                "Priya Nair",
+                "IT Director",
+                "priya@brightline.example",
+            )
+            .await?;
+        let tom = self
+            .contact(
+                brightline,
+                "Tom Becker",
+                "Practice Manager",
+                "tom@brightline.example",
+            )
+            .await?;
+        let mg = self
+            .problem(alex, ago(now, 3 * H + 40), NewProblem {
+                title: "Patient scheduling app down after server upgrade".into(),
+                description: "Stackhouse upgraded the production server overnight; the scheduling app we built in 2021 no longer starts. Front desks at all three practices are booking on paper.".into(),
+                origin: Origin::Vendor,
+                vendor: Some(stackhouse),
+                severity: Severity::Critical,
+                category: "custom software".into(),
+                owner: alex,
+                accounts: vec![brightline],
+                stakeholders: vec![priya, tom],
+                detected_at: None,
+            })
+            .await?;
+        self.record(alex, ago(now, 3 * H + 25), mg, EventKind::Update {
+            body: "Priya, Tom — the scheduling app stopped working after last night's server upgrade at Stackhouse. It is ours to put right: we are on it now and will update you every few hours until it is back.".into(),
+        }).await?;
+        self.record(alex, ago(now, 3 * H), mg, EventKind::Note {
+            body: "Stackhouse moved the box to PHP 8.3; the app needs 7.4. Asked them for a rollback window.".into(),
+        }).await?;
+        self.promise(
+            alex,
+            ago(now, 3 * H),
+            NewPromise {
+                what:
+                    "Scheduling back up, or a working fallback, before the practices open tomorrow"
+                        .into(),
+                contacts: vec![priya],
+                made_by: alex,
+                problem: Some(mg),
+                due_at: hence(now, 17 * H),
+            },
+        )
+        .await?;
+        // A promise renegotiated in time: the old date ended as renegotiated, the new one runs.
+        let plan = self
+            .promise(
+                alex,
+                ago(now, 10 * D),
+                NewPromise {
+                    what: "A plan to move the app off the 2019 server".into(),
+                    contacts: vec![priya],
+                    made_by: alex,
+                    problem: None,
+                    due_at: ago(now, 2 * D),
+                },
+            )
+            .await?;
+        self.store
+            .renegotiate_promise(
+                Actor {
+                    member: alex,
+                    now: ago(now, 4 * D),
+                },
+                plan,
+                None,
+                hence(now, 12 * D),
+                "Stackhouse's maintenance window moved; agreed with Priya on the phone",
+            )
+            .await?;
+
+        // A trucking client promised dashboard updates "end of next week" — about to slip.
+        let harbor = self.account("Harbor Freight Logistics", None).await?;
+        let dana = self
+            .contact(
+                harbor,
+                "Dana Whitfield",
+                "Operations Director",
+                "dana@harborfreight.example",
+            )
+            .await?;
+        let carl = self
+            .contact(
+                harbor,
+                "Carl Mendez",
+                "Controller",
+                "carl@harborfreight.example",
+            )
+            .await?;
+        let dash = self
+            .problem(sam, ago(now, 3 * D), NewProblem {
+                title: "Dispatch dashboard updates running late".into(),
+                description: "The fuel-cost columns promised for the dispatch dashboard are not finished; the data feed from the telematics provider changed format.".into(),
+                origin: Origin::Ours,
+                vendor: None,
+                severity: Severity::Minor,
+                category: "reporting".into(),
+                owner: sam,
+                accounts: vec![harbor],
+                stakeholders: vec![dana, carl],
+                detected_at: None,
+            })
+            .await?;
+        self.record(sam, ago(now, 3 * D - 2 * H), dash, EventKind::Update {
+            body: "Dana, the fuel-cost columns are taking longer than planned because the telematics feed changed. We are still aiming for the end of next week and will tell you early if that moves.".into(),
+        }).await?;
+        self.record(sam, ago(now, 2 * D), dash, EventKind::Update {
+            body: "Progress: the new feed is parsed; the columns are being tested against last month's invoices.".into(),
+        }).await?;
+        self.promise(
+            sam,
+            ago(now, 12 * D),
+            NewPromise {
+                what: "Fuel-cost columns live on the dispatch dashboard by the end of next week"
+                    .into(),
+                contacts: vec![dana],
+                made_by: sam,
+                problem: None,
+                due_at: hence(now, 30 * H),
+            },
+        )
+        .await?;
+        // A promise broken two days ago, nobody said a word: the number that should be zero.
+        self.promise(
+            sam,
+            ago(now, 5 * D),
+            NewPromise {
+                what: "Send Carl the corrected fuel surcharge invoice".into(),
+                contacts: vec![carl],
+                made_by: sam,
+                problem: Some(dash),
+                due_at: ago(now, 2 * D),
+            },
+        )
+        .await?;
+
+        // A video shoot lost six scenes; we re-shoot at our own expense, waiting on the client's date.
+        let lumen = self.account("Lumen Skincare", None).await?;
+        let ines = self
+            .contact(lumen, "Inès Moreau", "Head of Brand", "ines@lumen.example")
+            .await?;
+        let shoot = self
+            .problem(lee, ago(now, 2 * D), NewProblem {
+                title: "Six scenes of the spring campaign footage lost".into(),
+                description: "A card failed during ingest; six of the fourteen scenes shot on Tuesday are unrecoverable.".into(),
+                origin: Origin::Ours,
+                vendor: None,
+                severity: Severity::Major,
+                category: "video production".into(),
+                owner: lee,
+                accounts: vec![lumen],
+                stakeholders: vec![ines],
+                detected_at: None,
+            })
+            .await?;
+        self.record(lee, ago(now, 2 * D - H), shoot, EventKind::Update {
+            body: "Inès, I am sorry: six scenes from Tuesday's shoot were lost when a memory card failed. This is our failure. We will re-shoot them at our own expense, with the same crew and location, on a day that suits you.".into(),
+        }).await?;
+        self.promise(
+            lee,
+            ago(now, 2 * D - H),
+            NewPromise {
+                what: "Re-shoot the six lost scenes at our expense".into(),
+                contacts: vec![ines],
+                made_by: lee,
+                problem: Some(shoot),
+                due_at: hence(now, 6 * D),
+            },
+        )
+        .await?;
+        self.record(
+            lee,
+            ago(now, D),
+            shoot,
+            EventKind::Waiting {
+                on: WaitingOn::Customer,
+                reason: "Inès is confirming which Saturday the models are free".into(),
+            },
+        )
+        .await?;
+
+        // A reprint costing 2,000 when the account manager's authority is 1,000 — and the
+        // customer has not been told yet: the tell clock is breached.
+        let okafor = self.account("Okafor & Daughters Bakery", None).await?;
+        let ada = self
+            .contact(okafor, "Ada Okafor", "Owner", "ada@okafor.example")
+            .await?;
+        let print = self
+            .problem(
+                sam,
+                ago(now, 5 * H),
+                NewProblem {
+                    title: "Brochures printed with last year's prices".into(),
+                    description:
+                        "We sent Printwell the old artwork file; 5,000 brochures carry 2025 prices."
+                            .into(),
+                    origin: Origin::Ours,
+                    vendor: None,
+                    severity: Severity::Major,
+                    category: "print".into(),
+                    owner: sam,
+                    accounts: vec![okafor],
+                    stakeholders: vec![ada],
+                    detected_at: Some(ago(now, 5 * H + 20)),
+                },
+            )
+            .await?;
+        self.record(sam, ago(now, 4 * H), print, EventKind::Note {
+            body: format!(
+                "Printwell quotes 2,000.00 {c} for the reprint. My authority is 1,000.00 {c}, so Maya has to approve it.",
+                c = self.currency
+            ),
+        }).await?;
+
+        // A franchise network: online ordering down at four of its locations, nobody told yet.
+        let sunny = self.account("Sunny Side Cafés", None).await?;
+        let grace = self
+            .contact(
+                sunny,
+                "Grace Liu",
+                "Franchise Operations Manager",
+                "grace@sunnyside.example",
+            )
+            .await?;
+        let mut affected = vec![sunny];
+        for city in ["Austin", "Dallas", "Houston", "San Antonio", "El Paso"] {
+            let location = self
+                .account(&format!("Sunny Side Cafés — {city}"), Some(sunny))
+                .await?;
+            if city != "El Paso" {
+                affected.push(location);
+            }
+        }
+        self.problem(alex, ago(now, 70), NewProblem {
+            title: "Online ordering down at four locations".into(),
+            description: "Orders placed in the app since 7:40 never reached the kitchen printers in Austin, Dallas, Houston and San Antonio.".into(),
+            origin: Origin::Unknown,
+            vendor: None,
+            severity: Severity::Critical,
+            category: "integrations".into(),
+            owner: maya,
+            accounts: affected,
+            stakeholders: vec![grace],
+            detected_at: Some(ago(now, 80)),
+        }).await?;
+
+        // Handled well, start to finish: told at once, fixed, confirmed, closed — retained.
+        let meridian = self.account("Meridian Accounting", None).await?;
+        let joan = self
+            .contact(meridian, "Joan Park", "Partner", "joan@meridian.example")
+            .await?;
+        let vat = self
+            .problem(
+                lee,
+                ago(now, 20 * D),
+                NewProblem {
+                    title: "Invoice PDFs showed the wrong VAT number".into(),
+                    description:
+                        "A template change put the old VAT number on invoices issued 3–5 March."
+                            .into(),
+                    origin: Origin::Ours,
+                    vendor: None,
+                    severity: Severity::Minor,
+                    category: "custom software".into(),
+                    owner: lee,
+                    accounts: vec![meridian],
+                    stakeholders: vec![joan],
+                    detected_at: None,
+                },
+            )
+            .await?;
+        self.record(lee, ago(now, 20 * D - 40), vat, EventKind::Update {
+            body: "Joan, we found that invoices from 3–5 March show your old VAT number. We are correcting the template and will reissue the 14 affected invoices tomorrow.".into(),
+        }).await?;
+        let reissue = self
+            .promise(
+                lee,
+                ago(now, 20 * D - 40),
+                NewPromise {
+                    what: "Reissue the 14 affected invoices".into(),
+                    contacts: vec![joan],
+                    made_by: lee,
+                    problem: Some(vat),
+                    due_at: ago(now, 19 * D - 8 * H),
+                },
+            )
+            .await?;
+        self.store
+            .keep_promise(
+                Actor {
+                    member: lee,
+                    now: ago(now, 19 * D - 10 * H),
+                },
+                reissue,
+                None,
+            )
+            .await?;
+        self.record(
+            lee,
+            ago(now, 19 * D - 10 * H),
+            vat,
+            EventKind::Fixed {
+                summary: "Template corrected; invoices reissued.".into(),
+            },
+        )
+        .await?;
+        self.record(lee, ago(now, 18 * D), vat, EventKind::Confirmed)
+            .await?;
+        self.record(
+            maya,
+            ago(now, 17 * D),
+            vat,
+            EventKind::Closed {
+                outcome: Outcome::Retained,
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn problem(
+        &self,
+        by: MemberId,
+        at: Timestamp,
+        problem: NewProblem,
+    ) -> anyhow::Result<makegood_domain::ProblemId> {
+        let actor = Actor {
+            member: by,
+            now: at,
+        };
+        Ok(self.store.create_problem(actor, problem).await?.problem.id)
+    }
+
+    async fn record(
+        &self,
+        by: MemberId,
+        at: Timestamp,
+        problem: makegood_domain::ProblemId,
+        event: EventKind,
+    ) -> anyhow::Result<()> {
+        self.store
+            .record(
+                Actor {
+                    member: by,
+                    now: at,
+                },
+                problem,
+                None,
+                event,
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn promise(
+        &self,
+        by: MemberId,
+        at: Timestamp,
+        promise: NewPromise,
+    ) -> anyhow::Result<makegood_domain::PromiseId> {
+        Ok(self
+            .store
+            .create_promise(
+                Actor {
+                    member: by,
+                    now: at,
+                },
+                promise,
+            )
+            .await?
+            .promise
+            .id)
+    }
+}

@@ -1,0 +1,96 @@
+//! The `makegood` command: configuration, wiring and subcommands.
+
+pub mod cli;
+pub mod clock;
+mod demo;
+mod init;
+mod serve;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use makegood_store::Store;
+
+use crate::cli::{Cli, Command};
+
+/// Runs a parsed command line to completion and reports failure on stderr.
+pub fn run(cli: Cli) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(dispatch(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    let store = open(&cli.database_url).await?;
+    match cli.command {
+        Command::Serve(args) => serve::serve(store, args).await,
+        Command::Init(args) => init::init(&store, args).await,
+        Command::Migrate => {
+            println!("database is up to date ({})", redact(&cli.database_url));
+            Ok(())
+        }
+        Command::Demo(args) => demo::demo(&store, args, clock::now()).await,
+    }
+}
+
+/// Connects and brings the schema up to date; every command needs both.
+async fn open(url: &str) -> anyhow::Result<Store> {
+    let store = Store::connect(url)
+        .await
+        .with_context(|| format!("cannot open the database at {}", redact(url)))?;
+    store
+        .migrate()
+        .await
+        .context("cannot migrate the database")?;
+    Ok(store)
+}
+
+/// The database URL without its password, for messages and logs.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn redacts_passwords_only() {
+        assert_eq!(
+            redact("postgres://mg:s3cret@db:5432/mg"),
+            "postgres://mg:***@db:5432/mg"
+        );
+        assert_eq!(
+            redact("postgres://postgres@127.0.0.1/test"),
+            "postgres://postgres@127.0.0.1/test"
+        );
+        assert_eq!(redact("sqlite://makegood.db"), "sqlite://makegood.db");
+    }
+}

@@ -1,0 +1,87 @@
+//! `makegood serve`: the web app, the API and the background sweep of overdue promises.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use makegood_store::Store;
+use makegood_web::Config;
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+use crate::clock;
+
+/// How often overdue promises are recorded as broken. The full scheduler comes later;
+/// until then a broken promise is also shown as broken on read, whatever this lags.
+const SWEEP_EVERY: Duration = Duration::from_secs(15);
+
+pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    let public_url = args
+        .public_url
+        .unwrap_or_else(|| format!("http://{addr}"))
+        .trim_end_matches('/')
+        .to_owned();
+
+    // Printed on stdout, so scripts and tests can find the port when it was 0.
+    println!("makegood listening on http://{addr}");
+    if store.organisation().await?.is_none() {
+        let token = makegood_web::auth::issue_setup_token(&store, clock::now()).await?;
+        println!("No organisation yet. Create the first admin here (the link works once):");
+        println!("  {public_url}/setup?token={token}");
+    }
+
+    let sweeper = tokio::spawn(sweep(store.clone()));
+    let config = Config {
+        public_url,
+        now: Arc::new(clock::now),
+    };
+    let app = makegood_web::app(store, config);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("the server stopped")?;
+    sweeper.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn sweep(store: Store) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        tick.tick().await;
+        match store.break_overdue_promises(clock::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(broken = n, "recorded broken promises"),
+            Err(e) => tracing::warn!(error = %e, "cannot record broken promises"),
+        }
+    }
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

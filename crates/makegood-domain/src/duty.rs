@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Clock, ClockKind, ClockState, MemberId, Problem, ProblemId, ProblemNumber, Promise, PromiseId};
+use crate::{
+    Clock, ClockKind, ClockState, MemberId, Problem, ProblemId, ProblemNumber, Promise, PromiseId,
+};
 
 /// Which obligation the duty comes from.
 pub type DutyKind = ClockKind;
@@ -38,7 +40,11 @@ pub struct Duty {
 impl Duty {
     /// The duties from a problem's running clocks; `customer` names the primary account.
     pub fn for_problem(problem: &Problem, customer: &str, clocks: &[Clock]) -> Vec<Duty> {
-        let reference = ProblemRef { id: problem.id, number: problem.number, title: problem.title.clone() };
+        let reference = ProblemRef {
+            id: problem.id,
+            number: problem.number,
+            title: problem.title.clone(),
+        };
         clocks
             .iter()
             .filter(|c| c.state.is_running() && c.state != ClockState::Paused)
@@ -62,10 +68,18 @@ impl Duty {
     }
 
     /// The duty of an open promise to `customer`; `None` once it has ended.
-    pub fn for_promise(promise: &Promise, customer: &str, clock: Clock, problem: Option<ProblemRef>) -> Option<Duty> {
+    pub fn for_promise(
+        promise: &Promise,
+        customer: &str,
+        clock: Clock,
+        problem: Option<ProblemRef>,
+    ) -> Option<Duty> {
         let summary = match clock.state {
             ClockState::Ok => format!("Keep your promise to {customer}: {}", promise.what),
-            ClockState::Warning => format!("Have the conversation with {customer} now: {}", promise.what),
+            ClockState::Warning => format!(
+                "Have the conversation with {customer} now: {}",
+                promise.what
+            ),
             _ => return None,
         };
         Some(Duty {
@@ -73,13 +87,22 @@ impl Duty {
             member: promise.made_by,
             clock,
             problem,
-            promise: Some(PromiseRef { id: promise.id, what: promise.what.clone() }),
+            promise: Some(PromiseRef {
+                id: promise.id,
+                what: promise.what.clone(),
+            }),
             summary,
         })
     }
 
     /// Orders duties most urgent first: breached, then warning, then ok; earliest due first.
     pub fn sort(duties: &mut [Duty]) {
-        duties.sort_by_key(|d| (d.clock.state, d.clock.due_at, d.problem.as_ref().map(|p| p.id)));
+        duties.sort_by_key(|d| {
+            (
+                d.clock.state,
+                d.clock.due_at,
+                d.problem.as_ref().map(|p| p.id),
+            )
+        });
     }
 }

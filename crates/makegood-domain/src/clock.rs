@@ -328,6 +328,8 @@ pub fn promise_clock(promise: &Promise, policies: &Policies, now: Timestamp) -> 
 }
 
 #[cfg(test)]
+mod deadline_tests;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod tests;

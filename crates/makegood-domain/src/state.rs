@@ -183,4 +183,6 @@ impl ProblemState {
 }
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;

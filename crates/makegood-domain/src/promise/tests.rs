@@ -1,11 +1,13 @@
-//! Tests of the promise state machine: the due-time boundary, renegotiation, final end states.
+//! Tests of promises: the due-time boundary, renegotiation, final end states, the promise clock.
 
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 use rstest::rstest;
 
 use super::*;
-use crate::testing::{contact, gap, hour, instant, promise};
+use crate::Policies;
+use crate::clock::{ClockKind, ClockState, promise_clock};
+use crate::testing::{at, contact, gap, hour, instant, promise};
 
 const SEC: SignedDuration = SignedDuration::from_secs(1);
 
@@ -205,6 +207,65 @@ fn statuses_parse_and_only_open_is_not_final() {
         assert_eq!(s.is_final(), s != PromiseStatus::Open);
     }
     assert_eq!(PromiseStatus::parse("late"), None);
+}
+
+// The promise clock. A promise made at hour 0 due at hour 100 warns 20 h before due (20% of the span, at least 1 h).
+#[rstest]
+#[case::ok(hour(79), ClockState::Ok)]
+#[case::warning(hour(80), ClockState::Warning)]
+#[case::still_open_at_due(hour(100), ClockState::Warning)]
+#[case::missed_after_due(hour(100) + SEC, ClockState::Missed)]
+fn the_promise_clock_warns_then_misses(#[case] now: Timestamp, #[case] want: ClockState) {
+    let c = promise_clock(&promise(hour(0), hour(100)), &Policies::default(), now);
+    assert_eq!(
+        (c.kind, c.started_at, c.warn_at, c.due_at),
+        (ClockKind::Promise, hour(0), Some(hour(80)), Some(hour(100)))
+    );
+    assert_eq!(c.state, want);
+    let stopped = (want == ClockState::Missed).then_some(hour(100));
+    assert_eq!(c.stopped_at, stopped);
+}
+
+#[test]
+fn a_short_promise_warns_at_least_an_hour_ahead_but_not_before_it_was_made() {
+    let policies = Policies::default();
+    let c = promise_clock(&promise(hour(0), hour(3)), &policies, hour(0));
+    assert_eq!(c.warn_at, Some(hour(2)));
+    let c = promise_clock(&promise(at(0), at(30)), &policies, at(0));
+    assert_eq!((c.warn_at, c.state), (Some(at(0)), ClockState::Warning));
+}
+
+#[test]
+fn ended_promises_stop_their_clock() {
+    let policies = Policies::default();
+    let mut kept = promise(hour(0), hour(10));
+    kept.keep(hour(9)).unwrap();
+    let c = promise_clock(&kept, &policies, hour(50));
+    assert_eq!((c.state, c.stopped_at), (ClockState::Met, Some(hour(9))));
+
+    let mut released = promise(hour(0), hour(10));
+    released.release("no longer needed", hour(2)).unwrap();
+    assert_eq!(
+        promise_clock(&released, &policies, hour(50)).state,
+        ClockState::Met
+    );
+
+    let mut renegotiated = promise(hour(0), hour(10));
+    renegotiated
+        .renegotiate(hour(20), "parts late", hour(5))
+        .unwrap();
+    assert_eq!(
+        promise_clock(&renegotiated, &policies, hour(50)).state,
+        ClockState::Met
+    );
+
+    let mut broken = promise(hour(0), hour(10));
+    assert!(broken.break_if_due(hour(11)));
+    let c = promise_clock(&broken, &policies, hour(50));
+    assert_eq!(
+        (c.state, c.stopped_at),
+        (ClockState::Missed, Some(hour(10)))
+    );
 }
 
 /// One thing that may be done to a promise.

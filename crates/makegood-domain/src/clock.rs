@@ -25,7 +25,17 @@ pub enum ClockKind {
 
 /// Where a clock stands.
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ClockState {
@@ -73,7 +83,10 @@ impl ClockState {
 
     /// Still asks something of someone.
     pub fn is_running(self) -> bool {
-        matches!(self, ClockState::Breached | ClockState::Warning | ClockState::Ok | ClockState::Paused)
+        matches!(
+            self,
+            ClockState::Breached | ClockState::Warning | ClockState::Ok | ClockState::Paused
+        )
     }
 }
 
@@ -114,11 +127,15 @@ pub struct NextDeadlines {
 }
 
 impl NextDeadlines {
-    /// Folds the running clocks of `clocks`.
+    /// Folds the running, unpaused clocks of `clocks`.
+    ///
+    /// A paused clock is left out: it asks nothing of anyone until it resumes, and a
+    /// warning time it had already reached would otherwise make `state` report a warning
+    /// that no running clock has.
     pub fn of<'a>(clocks: impl IntoIterator<Item = &'a Clock>) -> Self {
         clocks
             .into_iter()
-            .filter(|c| c.state.is_running())
+            .filter(|c| c.state.is_running() && c.state != ClockState::Paused)
             .fold(Self::default(), |acc, c| Self {
                 warn_at: min_opt(acc.warn_at, c.warn_at),
                 due_at: min_opt(acc.due_at, c.due_at),
@@ -136,6 +153,17 @@ impl NextDeadlines {
             ClockState::Ok
         })
     }
+}
+
+/// The worst state among running clocks (paused counts as running, least urgent), `None` if
+/// none runs: what a problem's list row shows.
+pub fn worst_state<'a>(clocks: impl IntoIterator<Item = &'a Clock>) -> Option<ClockState> {
+    // `ClockState` orders most urgent first.
+    clocks
+        .into_iter()
+        .map(|c| c.state)
+        .filter(|s| s.is_running())
+        .min()
 }
 
 fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
@@ -193,7 +221,16 @@ fn measure(
         (None, Some(_)) if warn_at.is_some_and(|w| now >= w) => ClockState::Warning,
         (None, Some(_)) => ClockState::Ok,
     };
-    Clock { kind, state, started_at: start, warn_at, due_at, stopped_at: stop }
+    // A paused clock has no deadline yet, so no warning time either (as documented on `Clock`).
+    let warn_at = warn_at.filter(|_| state != ClockState::Paused);
+    Clock {
+        kind,
+        state,
+        started_at: start,
+        warn_at,
+        due_at,
+        stopped_at: stop,
+    }
 }
 
 /// The tell, update and fix clocks of a problem detected at `detected_at`.
@@ -201,9 +238,11 @@ fn measure(
 /// - tell: from detection to the first customer-visible update (never paused);
 /// - update: from the last customer-visible update (or a reopening) to the next, paused while
 ///   waiting, stopped once fixed; absent until the customer has first been told;
-/// - fix: from detection to fixed, paused while waiting.
+/// - fix: from detection (or the latest reopening, with a fresh span) to fixed, paused while
+///   waiting. Time spent fixed or closed before a reopening never counts against it.
 ///
-/// Closing stops every clock.
+/// Closing stops every clock; the tell clock stops at the first customer-visible update or
+/// the close, whichever came first.
 pub fn problem_clocks(
     state: &ProblemState,
     detected_at: Timestamp,
@@ -214,18 +253,48 @@ pub fn problem_clocks(
     let pct = policy.warning_percent;
     let mut clocks = Vec::with_capacity(3);
 
-    let told = state.first_update_at.or(closed);
-    clocks.push(measure(ClockKind::Tell, detected_at, policy.tell(), pct, &[], told, now));
+    // An update posted after the close must not turn a tell clock met at the close into a miss.
+    let told = min_opt(state.first_update_at, closed);
+    clocks.push(measure(
+        ClockKind::Tell,
+        detected_at,
+        policy.tell(),
+        pct,
+        &[],
+        told,
+        now,
+    ));
 
     if let Some(last) = state.last_update_at {
         let start = state.reopened_at.map_or(last, |r| r.max(last));
         // Updates after the fix are welcome; the clock stopped at the fix (or this update).
         let stop = state.fixed_at.or(closed).map(|s| s.max(start));
-        clocks.push(measure(ClockKind::Update, start, policy.update(), pct, &state.pauses, stop, now));
+        clocks.push(measure(
+            ClockKind::Update,
+            start,
+            policy.update(),
+            pct,
+            &state.pauses,
+            stop,
+            now,
+        ));
     }
 
     let fixed = state.fixed_at.or(closed);
-    clocks.push(measure(ClockKind::Fix, detected_at, policy.fix(), pct, &state.pauses, fixed, now));
+    // A reopened problem gets a fresh fix span from the reopening: counting the time it was
+    // (believed) fixed would breach it the moment it reopens.
+    let fix_start = state
+        .reopened_at
+        .map_or(detected_at, |r| r.max(detected_at));
+    clocks.push(measure(
+        ClockKind::Fix,
+        fix_start,
+        policy.fix(),
+        pct,
+        &state.pauses,
+        fixed,
+        now,
+    ));
     clocks
 }
 
@@ -233,11 +302,17 @@ pub fn problem_clocks(
 pub fn promise_clock(promise: &Promise, policies: &Policies, now: Timestamp) -> Clock {
     let span = promise.due_at.duration_since(promise.made_at);
     let lead = policies.promise_warning_lead(span);
-    let warn_at = promise.due_at.checked_sub(lead).ok().map(|w| w.max(promise.made_at));
+    let warn_at = promise
+        .due_at
+        .checked_sub(lead)
+        .ok()
+        .map(|w| w.max(promise.made_at));
     let state = match promise.status_at(now) {
         PromiseStatus::Open if warn_at.is_some_and(|w| now >= w) => ClockState::Warning,
         PromiseStatus::Open => ClockState::Ok,
-        PromiseStatus::Kept | PromiseStatus::Renegotiated | PromiseStatus::Released => ClockState::Met,
+        PromiseStatus::Kept | PromiseStatus::Renegotiated | PromiseStatus::Released => {
+            ClockState::Met
+        }
         PromiseStatus::Broken => ClockState::Missed,
     };
     Clock {
@@ -246,6 +321,15 @@ pub fn promise_clock(promise: &Promise, policies: &Policies, now: Timestamp) -> 
         started_at: promise.made_at,
         warn_at,
         due_at: Some(promise.due_at),
-        stopped_at: promise.ended_at.or((state == ClockState::Missed).then_some(promise.due_at)),
+        stopped_at: promise
+            .ended_at
+            .or((state == ClockState::Missed).then_some(promise.due_at)),
     }
 }
+
+#[cfg(test)]
+mod deadline_tests;
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;

@@ -24,27 +24,48 @@ pub struct Event {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// The problem was recorded.
-    Created { title: String, severity: Severity },
+    Created {
+        title: String,
+        severity: Severity,
+    },
     /// A customer-visible message: the only thing that satisfies the tell and update clocks.
-    Update { body: String },
+    Update {
+        body: String,
+    },
     /// An internal message: never satisfies a customer clock.
-    Note { body: String },
+    Note {
+        body: String,
+    },
     /// Fields of the problem were edited.
-    Edited { fields: Vec<String> },
+    Edited {
+        fields: Vec<String>,
+    },
     /// Ownership passed to another member.
-    OwnerChanged { from: MemberId, to: MemberId },
+    OwnerChanged {
+        from: MemberId,
+        to: MemberId,
+    },
     /// Openly waiting on the customer or a vendor; update and fix clocks pause.
-    Waiting { on: WaitingOn, reason: String },
+    Waiting {
+        on: WaitingOn,
+        reason: String,
+    },
     /// No longer waiting.
     Resumed,
     /// We believe it is fixed.
-    Fixed { summary: String },
+    Fixed {
+        summary: String,
+    },
     /// The customer confirmed the fix.
     Confirmed,
     /// Closed with the relationship outcome.
-    Closed { outcome: Outcome },
+    Closed {
+        outcome: Outcome,
+    },
     /// Opened again after fixed, confirmed or closed.
-    Reopened { reason: String },
+    Reopened {
+        reason: String,
+    },
     PromiseMade {
         what: String,
         #[schema(value_type = String, format = DateTime)]
@@ -60,7 +81,9 @@ pub enum EventKind {
         to_due: Timestamp,
         reason: String,
     },
-    PromiseReleased { reason: String },
+    PromiseReleased {
+        reason: String,
+    },
     /// The due time passed with none of kept, renegotiated or released.
     PromiseBroken {
         #[schema(value_type = String, format = DateTime)]

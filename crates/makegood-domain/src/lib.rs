@@ -15,14 +15,19 @@ pub mod promise;
 pub mod state;
 pub mod text;
 
+#[cfg(test)]
+mod testing;
+
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
-pub use ids::{AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId};
+pub use ids::{
+    AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
+};
 pub use member::{Action, Member, Role};
 pub use money::{Currency, Money};
 pub use party::{Account, Contact, Vendor};
-pub use policy::{Policy, Policies};
+pub use policy::{Policies, Policy};
 pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};
 pub use promise::{Promise, PromiseError, PromiseStatus};
 pub use state::ProblemState;

@@ -43,7 +43,9 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Supervisor => !matches!(action, ManageMembers | EditPolicies | ManageOthersTokens),
+            Role::Supervisor => {
+                !matches!(action, ManageMembers | EditPolicies | ManageOthersTokens)
+            }
             Role::Agent => matches!(
                 action,
                 Read | WorkProblems | WorkOwnPromises | ManageParties | ManageOwnTokens

@@ -91,7 +91,10 @@ fn percent(field: &str, value: i64) -> Result<(), PolicyError> {
     if (0..=90).contains(&value) {
         Ok(())
     } else {
-        Err(PolicyError { field: field.into(), message: "must be a percentage from 0 to 90" })
+        Err(PolicyError {
+            field: field.into(),
+            message: "must be a percentage from 0 to 90",
+        })
     }
 }
 
@@ -127,10 +130,17 @@ impl Policies {
 
     /// Checks every value and that each policy sits under its own severity.
     pub fn validate(&self) -> Result<(), PolicyError> {
-        for (name, severity) in [("critical", Severity::Critical), ("major", Severity::Major), ("minor", Severity::Minor)] {
+        for (name, severity) in [
+            ("critical", Severity::Critical),
+            ("major", Severity::Major),
+            ("minor", Severity::Minor),
+        ] {
             let policy = self.get(severity);
             if policy.severity != severity {
-                return Err(PolicyError { field: format!("{name}.severity"), message: "must match its key" });
+                return Err(PolicyError {
+                    field: format!("{name}.severity"),
+                    message: "must match its key",
+                });
             }
             policy.validate(name)?;
         }
@@ -152,17 +162,32 @@ mod tests {
     #[test]
     fn defaults_match_the_playbook() {
         let p = Policies::default();
-        assert_eq!(p.get(Severity::Critical).tell(), SignedDuration::from_hours(1));
-        assert_eq!(p.get(Severity::Major).update(), SignedDuration::from_hours(24));
-        assert_eq!(p.get(Severity::Minor).fix(), SignedDuration::from_hours(240));
+        assert_eq!(
+            p.get(Severity::Critical).tell(),
+            SignedDuration::from_hours(1)
+        );
+        assert_eq!(
+            p.get(Severity::Major).update(),
+            SignedDuration::from_hours(24)
+        );
+        assert_eq!(
+            p.get(Severity::Minor).fix(),
+            SignedDuration::from_hours(240)
+        );
         assert!(p.validate().is_ok());
     }
 
     #[test]
     fn promise_warning_is_a_fifth_of_the_span_but_at_least_an_hour() {
         let p = Policies::default();
-        assert_eq!(p.promise_warning_lead(SignedDuration::from_hours(100)), SignedDuration::from_hours(20));
-        assert_eq!(p.promise_warning_lead(SignedDuration::from_hours(2)), SignedDuration::from_hours(1));
+        assert_eq!(
+            p.promise_warning_lead(SignedDuration::from_hours(100)),
+            SignedDuration::from_hours(20)
+        );
+        assert_eq!(
+            p.promise_warning_lead(SignedDuration::from_hours(2)),
+            SignedDuration::from_hours(1)
+        );
     }
 
     #[test]

@@ -17,7 +17,17 @@ pub enum Origin {
 
 /// How bad it is; selects the [`crate::Policy`].
 #[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -86,7 +96,10 @@ impl Status {
 
     /// Not yet fixed.
     pub fn is_unfixed(self) -> bool {
-        matches!(self, Status::Open | Status::WaitingOnCustomer | Status::WaitingOnVendor)
+        matches!(
+            self,
+            Status::Open | Status::WaitingOnCustomer | Status::WaitingOnVendor
+        )
     }
 }
 

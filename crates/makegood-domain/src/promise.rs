@@ -86,7 +86,10 @@ pub enum PromiseError {
     #[error("the promise is already {}", .0.as_str())]
     Ended(PromiseStatus),
     #[error("the promise was due at {due} and is broken; it can no longer be {action}")]
-    PastDue { due: Timestamp, action: &'static str },
+    PastDue {
+        due: Timestamp,
+        action: &'static str,
+    },
     #[error("the due time must be in the future")]
     DueInPast,
     #[error("the new due time must differ from the current one")]
@@ -110,7 +113,10 @@ impl Promise {
         match self.status_at(now) {
             PromiseStatus::Open => Ok(()),
             PromiseStatus::Broken if self.status == PromiseStatus::Open => {
-                Err(PromiseError::PastDue { due: self.due_at, action })
+                Err(PromiseError::PastDue {
+                    due: self.due_at,
+                    action,
+                })
             }
             other => Err(PromiseError::Ended(other)),
         }
@@ -126,13 +132,22 @@ impl Promise {
     /// The customer waived it.
     pub fn release(&mut self, reason: &str, now: Timestamp) -> Result<(), PromiseError> {
         self.open_at(now, "released")?;
-        self.end(PromiseStatus::Released, now, Some(reason.trim().to_owned()).filter(|r| !r.is_empty()));
+        self.end(
+            PromiseStatus::Released,
+            now,
+            Some(reason.trim().to_owned()).filter(|r| !r.is_empty()),
+        );
         Ok(())
     }
 
     /// Agrees a new due time before the old one has passed; returns the successor
     /// (without id; the store assigns it and links both).
-    pub fn renegotiate(&mut self, new_due: Timestamp, reason: &str, now: Timestamp) -> Result<Promise, PromiseError> {
+    pub fn renegotiate(
+        &mut self,
+        new_due: Timestamp,
+        reason: &str,
+        now: Timestamp,
+    ) -> Result<Promise, PromiseError> {
         self.open_at(now, "renegotiated")?;
         let reason = reason.trim();
         if reason.is_empty() {
@@ -175,3 +190,6 @@ impl Promise {
         self.reason = reason;
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -83,7 +83,14 @@ impl ProblemState {
             Reopened { .. } => matches!(s, Status::Fixed | Status::Confirmed | Status::Closed),
             _ => true,
         };
-        if ok { Ok(()) } else { Err(TransitionError { status: s, event: kind.name() }) }
+        if ok {
+            Ok(())
+        } else {
+            Err(TransitionError {
+                status: s,
+                event: kind.name(),
+            })
+        }
     }
 
     /// Applies one event at time `at`. Events must come in time order.
@@ -97,7 +104,10 @@ impl ProblemState {
             }
             Waiting { on, .. } => {
                 if self.status == Status::Open {
-                    self.pauses.push(Pause { from: at, until: None });
+                    self.pauses.push(Pause {
+                        from: at,
+                        until: None,
+                    });
                 }
                 self.status = match on {
                     WaitingOn::Customer => Status::WaitingOnCustomer,
@@ -131,8 +141,14 @@ impl ProblemState {
                 self.reopened_at = Some(at);
                 self.status = Status::Open;
             }
-            Created { .. } | Note { .. } | Edited { .. } | OwnerChanged { .. } | PromiseMade { .. }
-            | PromiseKept | PromiseRenegotiated { .. } | PromiseReleased { .. }
+            Created { .. }
+            | Note { .. }
+            | Edited { .. }
+            | OwnerChanged { .. }
+            | PromiseMade { .. }
+            | PromiseKept
+            | PromiseRenegotiated { .. }
+            | PromiseReleased { .. }
             | PromiseBroken { .. } => {}
         }
         Ok(())
@@ -156,8 +172,17 @@ impl ProblemState {
             .map(|p| {
                 let start = p.from.max(from);
                 let end = p.until.unwrap_or(to).min(to);
-                if end > start { end.duration_since(start) } else { SignedDuration::ZERO }
+                if end > start {
+                    end.duration_since(start)
+                } else {
+                    SignedDuration::ZERO
+                }
             })
             .sum()
     }
 }
+
+#[cfg(test)]
+mod props;
+#[cfg(test)]
+mod tests;

@@ -29,7 +29,11 @@ pub fn bounded(s: &str, max: usize) -> Result<String, TextError> {
 
 /// Like [`bounded`], but empty is allowed.
 pub fn optional(s: &str, max: usize) -> Result<String, TextError> {
-    if s.trim().is_empty() { Ok(String::new()) } else { bounded(s, max) }
+    if s.trim().is_empty() {
+        Ok(String::new())
+    } else {
+        bounded(s, max)
+    }
 }
 
 /// An email address, lower-cased in its domain, checked for a plausible shape.
@@ -97,7 +101,10 @@ mod tests {
     #[case("a b@x.io", Err(TextError::NotAnEmail))]
     #[case("a@.x.io", Err(TextError::NotAnEmail))]
     fn parses_emails(#[case] input: &str, #[case] expected: Result<&str, TextError>) {
-        assert_eq!(Email::parse(input).map(|e| e.as_str().to_owned()), expected.map(str::to_owned));
+        assert_eq!(
+            Email::parse(input).map(|e| e.as_str().to_owned()),
+            expected.map(str::to_owned)
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@ use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{
     Account, AccountId, Contact, Currency, Email, Member, Money, Origin, Role, Severity, Vendor,
 };
-use makegood_store::{Actor, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor, Store, StoreError};
+use makegood_store::{
+    Actor, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor, Store, StoreError,
+};
 use sea_orm::{ConnectionTrait, Database};
 
 /// Declares a test that runs once on SQLite and once on PostgreSQL.
@@ -40,13 +42,18 @@ pub struct TestDb {
 }
 
 fn postgres_base_url() -> String {
-    std::env::var("MAKEGOOD_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+    std::env::var("MAKEGOOD_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
 }
 
 /// `url` with its database name replaced by `name`.
 fn with_database(url: &str, name: &str) -> String {
-    let (without_query, query) = url.split_once('?').map_or((url, None), |(a, b)| (a, Some(b)));
-    let base = without_query.rsplit_once('/').map_or(without_query, |(base, _)| base);
+    let (without_query, query) = url
+        .split_once('?')
+        .map_or((url, None), |(a, b)| (a, Some(b)));
+    let base = without_query
+        .rsplit_once('/')
+        .map_or(without_query, |(base, _)| base);
     match query {
         Some(q) => format!("{base}/{name}?{q}"),
         None => format!("{base}/{name}"),
@@ -59,30 +66,54 @@ impl TestDb {
         let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
         let store = Store::connect(&url).await.unwrap();
         store.migrate().await.unwrap();
-        TestDb { store, _dir: Some(dir), postgres: None }
+        TestDb {
+            store,
+            _dir: Some(dir),
+            postgres: None,
+        }
     }
 
     pub async fn postgres() -> TestDb {
         let admin_url = postgres_base_url();
         let name = format!("makegood_test_{:016x}", rand::random::<u64>());
-        let admin = Database::connect(&admin_url).await.expect("PostgreSQL at MAKEGOOD_TEST_DATABASE_URL");
-        admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.unwrap();
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("PostgreSQL at MAKEGOOD_TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
         admin.close().await.unwrap();
-        let store = Store::connect(&with_database(&admin_url, &name)).await.unwrap();
+        let store = Store::connect(&with_database(&admin_url, &name))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
-        TestDb { store, _dir: None, postgres: Some((admin_url, name)) }
+        TestDb {
+            store,
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        }
     }
 }
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else { return };
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
         // Best effort, on its own runtime: Drop cannot await on the test's.
         let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread().enable_all().build() else { return };
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
             rt.block_on(async {
                 if let Ok(admin) = Database::connect(&admin_url).await {
-                    let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
                     let _ = admin.close().await;
                 }
             });
@@ -110,7 +141,10 @@ pub fn minutes(m: i64) -> SignedDuration {
 }
 
 pub fn actor(member: &Member, now: Timestamp) -> Actor {
-    Actor { member: member.id, now }
+    Actor {
+        member: member.id,
+        now,
+    }
 }
 
 pub fn eur(minor: i64) -> Money {
@@ -143,19 +177,76 @@ pub struct World {
 }
 
 pub async fn world(store: &Store) -> World {
-    let admin = store.initialise("Makegood Ltd", new_member("Ada Admin", "ada@makegood.example", Role::Admin), now()).await.unwrap();
-    let agent = store.create_member(new_member("Alex Agent", "alex@makegood.example", Role::Agent), now()).await.unwrap();
-    let viewer = store.create_member(new_member("Vic Viewer", "vic@makegood.example", Role::Viewer), now()).await.unwrap();
-    let acme = store.create_account(NewAccount { name: "Acme".into(), parent: None, tier: None }).await.unwrap();
-    let globex = store.create_account(NewAccount { name: "Globex".into(), parent: None, tier: Some("gold".into()) }).await.unwrap();
+    let admin = store
+        .initialise(
+            "Makegood Ltd",
+            new_member("Ada Admin", "ada@makegood.example", Role::Admin),
+            now(),
+        )
+        .await
+        .unwrap();
+    let agent = store
+        .create_member(
+            new_member("Alex Agent", "alex@makegood.example", Role::Agent),
+            now(),
+        )
+        .await
+        .unwrap();
+    let viewer = store
+        .create_member(
+            new_member("Vic Viewer", "vic@makegood.example", Role::Viewer),
+            now(),
+        )
+        .await
+        .unwrap();
+    let acme = store
+        .create_account(NewAccount {
+            name: "Acme".into(),
+            parent: None,
+            tier: None,
+        })
+        .await
+        .unwrap();
+    let globex = store
+        .create_account(NewAccount {
+            name: "Globex".into(),
+            parent: None,
+            tier: Some("gold".into()),
+        })
+        .await
+        .unwrap();
     let ann = store.create_contact(contact(acme.id, "Ann")).await.unwrap();
-    let bob = store.create_contact(contact(globex.id, "Bob")).await.unwrap();
-    let vendor = store.create_vendor(NewVendor { name: "HostCo".into(), email: None }).await.unwrap();
-    World { admin, agent, viewer, acme, globex, ann, bob, vendor }
+    let bob = store
+        .create_contact(contact(globex.id, "Bob"))
+        .await
+        .unwrap();
+    let vendor = store
+        .create_vendor(NewVendor {
+            name: "HostCo".into(),
+            email: None,
+        })
+        .await
+        .unwrap();
+    World {
+        admin,
+        agent,
+        viewer,
+        acme,
+        globex,
+        ann,
+        bob,
+        vendor,
+    }
 }
 
 pub fn contact(account: AccountId, name: &str) -> NewContact {
-    NewContact { account, name: name.into(), role_title: "Controller".into(), email: None, phone: None }
+    NewContact {
+        account,
+        name: name.into(),
+        role_title: "Controller".into(),
+        email: None,
+        phone: None,
+    }
 }
 
 /// A major problem at Acme owned by the agent, detected an hour before [`now`].

@@ -1,7 +1,9 @@
 //! Duties and policies: what is asked of whom, most urgent first; policy changes move deadlines.
 
 use makegood_domain::{ClockKind, ClockState, EventKind, Policies, Severity, WaitingOn};
-use makegood_store::{NewPromise, PageRequest, ProblemFilter, PromiseFilter, PromiseListState, Store};
+use makegood_store::{
+    NewPromise, PageRequest, ProblemFilter, PromiseFilter, PromiseListState, Store,
+};
 
 use crate::common::*;
 

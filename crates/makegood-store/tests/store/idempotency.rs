@@ -5,7 +5,11 @@ use makegood_store::{Store, StoredResponse};
 use crate::common::*;
 
 fn response(body: &str) -> StoredResponse {
-    StoredResponse { request_hash: format!("hash of {body}"), status: 201, body: body.into() }
+    StoredResponse {
+        request_hash: format!("hash of {body}"),
+        status: 201,
+        body: body.into(),
+    }
 }
 
 store_test! {

@@ -9,7 +9,10 @@ use makegood_store::{NewAccount, PageRequest, ProblemFilter, ProblemSort, Proble
 use crate::common::*;
 
 fn page(cursor: Option<String>, limit: u32) -> PageRequest {
-    PageRequest { cursor, limit: Some(limit) }
+    PageRequest {
+        cursor,
+        limit: Some(limit),
+    }
 }
 
 async fn all_problems(store: &Store, filter: &ProblemFilter) -> (Vec<ProblemView>, usize) {
@@ -17,7 +20,10 @@ async fn all_problems(store: &Store, filter: &ProblemFilter) -> (Vec<ProblemView
     let mut cursor = None;
     let mut pages = 0;
     loop {
-        let p = store.list_problems(filter, &page(cursor, 10), now()).await.unwrap();
+        let p = store
+            .list_problems(filter, &page(cursor, 10), now())
+            .await
+            .unwrap();
         pages += 1;
         assert!(p.items.len() <= 10);
         items.extend(p.items);

@@ -5,6 +5,11 @@
 //! PostgreSQL database created for the test on `MAKEGOOD_TEST_DATABASE_URL`
 //! (default `postgres://postgres@127.0.0.1:5432/test`) and dropped afterwards.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixtures and test bodies: a failed unwrap is a failed test"
+)]
+
 #[macro_use]
 mod common;
 

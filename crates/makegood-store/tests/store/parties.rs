@@ -1,7 +1,9 @@
 //! Accounts, contacts and vendors.
 
 use makegood_domain::{Email, Origin};
-use makegood_store::{AccountPatch, ContactPatch, NewAccount, NewVendor, PageRequest, Store, StoreError, VendorPatch};
+use makegood_store::{
+    AccountPatch, ContactPatch, NewAccount, NewVendor, PageRequest, Store, StoreError, VendorPatch,
+};
 
 use crate::common::*;
 

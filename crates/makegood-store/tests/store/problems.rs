@@ -1,7 +1,8 @@
 //! Problems: validation, the lifecycle through events, versions and concurrent writers.
 
 use makegood_domain::{
-    ClockKind, ClockState, EventKind, MemberId, Origin, Outcome, ProblemNumber, Role, Severity, Status, WaitingOn,
+    ClockKind, ClockState, EventKind, MemberId, Origin, Outcome, ProblemNumber, Role, Severity,
+    Status, WaitingOn,
 };
 use makegood_store::{MemberPatch, PageRequest, ProblemPatch, Store, StoreError};
 

@@ -1,27 +1,27 @@
-//! The store's public API: inputs, views and the operations on [`Store`].
+//! The store's public API: the handle, inputs and views; the operations on [`Store`] are in `operations.rs`.
 //!
 //! CONTRACT — the web and CLI crates are written against these signatures.
 
 use jiff::Timestamp;
 use makegood_domain::{
-    AccountId, Clock, ClockState, ContactId, Duty, Email, Event, EventKind, Member, MemberId, Money,
-    Origin, Policies, Problem, ProblemId, Promise, PromiseId, PromiseStatus, Role, Severity, Status,
-    VendorId, Account, Contact, Vendor,
+    AccountId, Clock, ClockState, ContactId, Email, MemberId, Money, Origin, Problem, ProblemId,
+    Promise, PromiseStatus, Role, Severity, Status, VendorId,
 };
-use serde::{Deserialize, Serialize};
-
-use crate::Result;
+use serde::Serialize;
 
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
-    // implementation detail
+    pub(crate) db: sea_orm::DatabaseConnection,
+    pub(crate) backend: Backend,
 }
 
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite: one file, the embedded default.
     Sqlite,
+    /// PostgreSQL: for teams that outgrow one machine.
     Postgres,
 }
 
@@ -46,6 +46,7 @@ pub struct Organisation {
     pub name: String,
 }
 
+/// A member to create (name 1..=120 characters, an IANA time zone).
 #[derive(Clone, Debug)]
 pub struct NewMember {
     pub name: String,
@@ -68,6 +69,7 @@ pub struct MemberPatch {
     pub active: Option<bool>,
 }
 
+/// An account to create (name 1..=200 characters; the parent must exist).
 #[derive(Clone, Debug)]
 pub struct NewAccount {
     pub name: String,
@@ -75,6 +77,7 @@ pub struct NewAccount {
     pub tier: Option<String>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct AccountPatch {
     pub name: Option<String>,
@@ -82,6 +85,7 @@ pub struct AccountPatch {
     pub tier: Option<Option<String>>,
 }
 
+/// A contact to create at an existing account.
 #[derive(Clone, Debug)]
 pub struct NewContact {
     pub account: AccountId,
@@ -91,6 +95,7 @@ pub struct NewContact {
     pub phone: Option<String>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct ContactPatch {
     pub name: Option<String>,
@@ -99,18 +104,21 @@ pub struct ContactPatch {
     pub phone: Option<Option<String>>,
 }
 
+/// A vendor to create.
 #[derive(Clone, Debug)]
 pub struct NewVendor {
     pub name: String,
     pub email: Option<Email>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct VendorPatch {
     pub name: Option<String>,
     pub email: Option<Option<Email>>,
 }
 
+/// A problem to record (title 1..=200, description ≤ 20,000, category ≤ 80 characters).
 #[derive(Clone, Debug)]
 pub struct NewProblem {
     pub title: String,
@@ -161,6 +169,7 @@ pub enum ProblemSort {
     Newest,
 }
 
+/// Which problems to list, and in which order; the filters combine.
 #[derive(Clone, Debug, Default)]
 pub struct ProblemFilter {
     pub status: Option<Status>,
@@ -175,6 +184,7 @@ pub struct ProblemFilter {
     pub sort: ProblemSort,
 }
 
+/// A promise to make (what 1..=500 characters, at least one contact, due in the future).
 #[derive(Clone, Debug)]
 pub struct NewPromise {
     pub what: String,
@@ -206,6 +216,7 @@ pub enum PromiseListState {
     Released,
 }
 
+/// Which promises to list (ordered by due time, then id); the filters combine.
 #[derive(Clone, Debug, Default)]
 pub struct PromiseFilter {
     pub state: Option<PromiseListState>,
@@ -240,127 +251,3 @@ pub struct Actor {
     pub member: MemberId,
     pub now: Timestamp,
 }
-
-#[allow(unused_variables, clippy::unused_async)]
-impl Store {
-    // --- lifecycle ---------------------------------------------------------------------
-
-    /// Connects to `sqlite://path` (created if missing; WAL, foreign keys, busy timeout,
-    /// `synchronous=FULL`) or `postgres://…`.
-    pub async fn connect(url: &str) -> Result<Store> { unimplemented!() }
-    /// Runs pending migrations (embedded in the binary).
-    pub async fn migrate(&self) -> Result<()> { unimplemented!() }
-    pub fn backend(&self) -> Backend { unimplemented!() }
-    /// A cheap round trip, for `/healthz`.
-    pub async fn ping(&self) -> Result<()> { unimplemented!() }
-
-    // --- organisation and setup ---------------------------------------------------------
-
-    /// The organisation, once set up.
-    pub async fn organisation(&self) -> Result<Option<Organisation>> { unimplemented!() }
-    /// Creates the organisation and its first admin; `Conflict` once any member exists.
-    pub async fn initialise(&self, organisation: &str, admin: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
-    /// Remembers the hash of a one-time setup token (replacing any earlier one).
-    pub async fn set_setup_token(&self, token_hash: &str, now: Timestamp) -> Result<()> { unimplemented!() }
-    /// Whether `token_hash` is the current, unused setup token and nobody is set up yet.
-    pub async fn setup_token_valid(&self, token_hash: &str) -> Result<bool> { unimplemented!() }
-    /// Like [`Store::initialise`], but only with the valid setup token, which it consumes.
-    pub async fn initialise_with_token(&self, token_hash: &str, organisation: &str, admin: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
-
-    // --- members, sessions, tokens ------------------------------------------------------
-
-    pub async fn create_member(&self, member: NewMember, now: Timestamp) -> Result<Member> { unimplemented!() }
-    pub async fn member(&self, id: MemberId) -> Result<Member> { unimplemented!() }
-    /// Ordered by name, then id.
-    pub async fn list_members(&self, page: &PageRequest) -> Result<Page<Member>> { unimplemented!() }
-    pub async fn update_member(&self, id: MemberId, patch: MemberPatch) -> Result<Member> { unimplemented!() }
-    /// The member with this email and their password hash, for login.
-    pub async fn member_credentials(&self, email: &Email) -> Result<Option<(Member, Option<String>)>> { unimplemented!() }
-    pub async fn set_password_hash(&self, id: MemberId, hash: &str) -> Result<()> { unimplemented!() }
-
-    pub async fn create_session(&self, member: MemberId, token_hash: &str, csrf_token: &str, expires_at: Timestamp) -> Result<()> { unimplemented!() }
-    /// The member and the session's CSRF token, if the session exists and has not expired.
-    pub async fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<(Member, String)>> { unimplemented!() }
-    pub async fn delete_session(&self, token_hash: &str) -> Result<()> { unimplemented!() }
-
-    pub async fn create_api_token(&self, member: MemberId, name: &str, token_hash: &str, now: Timestamp) -> Result<ApiToken> { unimplemented!() }
-    /// Tokens of `member`, or of everyone when `None`; newest first.
-    pub async fn list_api_tokens(&self, member: Option<MemberId>) -> Result<Vec<ApiToken>> { unimplemented!() }
-    pub async fn api_token(&self, id: i64) -> Result<ApiToken> { unimplemented!() }
-    pub async fn revoke_api_token(&self, id: i64) -> Result<()> { unimplemented!() }
-    /// The member a token belongs to; records its last use.
-    pub async fn token_member(&self, token_hash: &str, now: Timestamp) -> Result<Option<Member>> { unimplemented!() }
-
-    // --- accounts, contacts, vendors ----------------------------------------------------
-
-    pub async fn create_account(&self, account: NewAccount) -> Result<Account> { unimplemented!() }
-    pub async fn account(&self, id: AccountId) -> Result<Account> { unimplemented!() }
-    /// Ordered by name, then id.
-    pub async fn list_accounts(&self, parent: Option<AccountId>, page: &PageRequest) -> Result<Page<Account>> { unimplemented!() }
-    pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> { unimplemented!() }
-    /// Refused (`Conflict`) while problems, contacts or locations refer to it.
-    pub async fn delete_account(&self, id: AccountId) -> Result<()> { unimplemented!() }
-
-    pub async fn create_contact(&self, contact: NewContact) -> Result<Contact> { unimplemented!() }
-    pub async fn contact(&self, id: ContactId) -> Result<Contact> { unimplemented!() }
-    pub async fn list_contacts(&self, account: Option<AccountId>, page: &PageRequest) -> Result<Page<Contact>> { unimplemented!() }
-    pub async fn update_contact(&self, id: ContactId, patch: ContactPatch) -> Result<Contact> { unimplemented!() }
-    /// Refused (`Conflict`) while a problem or promise refers to it.
-    pub async fn delete_contact(&self, id: ContactId) -> Result<()> { unimplemented!() }
-
-    pub async fn create_vendor(&self, vendor: NewVendor) -> Result<Vendor> { unimplemented!() }
-    pub async fn vendor(&self, id: VendorId) -> Result<Vendor> { unimplemented!() }
-    pub async fn list_vendors(&self, page: &PageRequest) -> Result<Page<Vendor>> { unimplemented!() }
-    pub async fn update_vendor(&self, id: VendorId, patch: VendorPatch) -> Result<Vendor> { unimplemented!() }
-    /// Refused (`Conflict`) while a problem refers to it.
-    pub async fn delete_vendor(&self, id: VendorId) -> Result<()> { unimplemented!() }
-
-    // --- problems -----------------------------------------------------------------------
-
-    /// Validates (owner may own, accounts and stakeholders exist, stakeholders belong to the
-    /// accounts, vendor present exactly when origin is vendor, detected-at not in the future),
-    /// then records the problem and its `created` event.
-    pub async fn create_problem(&self, actor: Actor, problem: NewProblem) -> Result<ProblemView> { unimplemented!() }
-    pub async fn problem(&self, id: ProblemId, now: Timestamp) -> Result<ProblemView> { unimplemented!() }
-    pub async fn list_problems(&self, filter: &ProblemFilter, page: &PageRequest, now: Timestamp) -> Result<Page<ProblemView>> { unimplemented!() }
-    /// Edits fields (recording an `edited` event); `if_match` is the expected version.
-    pub async fn update_problem(&self, actor: Actor, id: ProblemId, if_match: Option<i64>, patch: ProblemPatch) -> Result<ProblemView> { unimplemented!() }
-    /// Appends one event (update, note, waiting, resumed, fixed, confirmed, closed, reopened,
-    /// owner changed), checking the state machine; `Conflict` when it does not apply.
-    pub async fn record(&self, actor: Actor, id: ProblemId, if_match: Option<i64>, event: EventKind) -> Result<ProblemView> { unimplemented!() }
-    /// The timeline, oldest first.
-    pub async fn timeline(&self, id: ProblemId, page: &PageRequest) -> Result<Page<Event>> { unimplemented!() }
-
-    // --- promises -----------------------------------------------------------------------
-
-    /// Validates (due in the future, contacts exist and belong to the problem's accounts,
-    /// maker may own) and records it, with a `promise_made` event on the problem.
-    pub async fn create_promise(&self, actor: Actor, promise: NewPromise) -> Result<PromiseView> { unimplemented!() }
-    pub async fn promise(&self, id: PromiseId, now: Timestamp) -> Result<PromiseView> { unimplemented!() }
-    /// Ordered by due time, then id.
-    pub async fn list_promises(&self, filter: &PromiseFilter, page: &PageRequest, now: Timestamp) -> Result<Page<PromiseView>> { unimplemented!() }
-    pub async fn keep_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>) -> Result<PromiseView> { unimplemented!() }
-    /// Ends the promise as renegotiated and returns the successor carrying `new_due`.
-    pub async fn renegotiate_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>, new_due: Timestamp, reason: &str) -> Result<PromiseView> { unimplemented!() }
-    pub async fn release_promise(&self, actor: Actor, id: PromiseId, if_match: Option<i64>, reason: &str) -> Result<PromiseView> { unimplemented!() }
-    /// Records every open promise whose due time has passed as broken (with a
-    /// `promise_broken` event); returns how many.
-    pub async fn break_overdue_promises(&self, now: Timestamp) -> Result<usize> { unimplemented!() }
-
-    // --- policies and duties ------------------------------------------------------------
-
-    pub async fn policies(&self) -> Result<Policies> { unimplemented!() }
-    /// Replaces the policies and recomputes the deadlines of every problem not closed.
-    pub async fn set_policies(&self, policies: &Policies) -> Result<Policies> { unimplemented!() }
-    /// What needs doing now, most urgent first: running problem clocks (not paused) and open
-    /// promises, for `member` or everyone. At most `limit`.
-    pub async fn duties(&self, member: Option<MemberId>, now: Timestamp, limit: u32) -> Result<Vec<Duty>> { unimplemented!() }
-
-    // --- idempotency --------------------------------------------------------------------
-
-    /// The remembered response for (`member`, `key`), if any.
-    pub async fn idempotent_response(&self, member: MemberId, key: &str) -> Result<Option<StoredResponse>> { unimplemented!() }
-    /// Remembers a response; a concurrent duplicate keeps the first.
-    pub async fn save_idempotent_response(&self, member: MemberId, key: &str, response: &StoredResponse, now: Timestamp) -> Result<()> { unimplemented!() }
-}
-

@@ -1,5 +1,7 @@
 //! Storage errors in domain terms; the web crate maps them to HTTP.
 
+use sea_orm::{DbErr, SqlErr};
+
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -7,7 +9,9 @@ pub enum StoreError {
     #[error("{what} not found")]
     NotFound { what: &'static str },
     /// The caller's version (`If-Match`) is not the current one.
-    #[error("the {what} was changed by someone else (now at version {current}); reload and try again")]
+    #[error(
+        "the {what} was changed by someone else (now at version {current}); reload and try again"
+    )]
     Stale { what: &'static str, current: i64 },
     /// Input that parsed but does not fit: a contact of another account, an owner who is a viewer …
     #[error("{field}: {message}")]
@@ -23,6 +27,46 @@ pub enum StoreError {
 impl StoreError {
     /// An [`StoreError::Invalid`] for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A [`StoreError::NotFound`] for `what`.
+    pub(crate) fn not_found(what: &'static str) -> Self {
+        Self::NotFound { what }
+    }
+}
+
+/// Maps a database error: constraint violations become conflicts, the rest stays opaque.
+pub(crate) fn from_db(e: DbErr) -> StoreError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            StoreError::Conflict("that already exists".into())
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Conflict(
+            "it refers to something that does not exist, or is still referred to".into(),
+        ),
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+/// Maps a unique violation to `Conflict(message())`, anything else as [`from_db`].
+pub(crate) fn unique_or(e: DbErr, message: impl FnOnce() -> String) -> StoreError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(message()),
+        _ => from_db(e),
+    }
+}
+
+/// `.db()?` turns a SeaORM result into a store result.
+pub(crate) trait DbResult<T> {
+    fn db(self) -> crate::Result<T>;
+}
+
+impl<T> DbResult<T> for Result<T, DbErr> {
+    fn db(self) -> crate::Result<T> {
+        self.map_err(from_db)
     }
 }

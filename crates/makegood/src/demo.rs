@@ -488,7 +488,7 @@ impl Demo<'_> {
             .keep_promise(
                 Actor {
                     member: lee,
-                    now: ago(now, 19 * D - 10 * H),
+                    now: ago(now, 19 * D - 6 * H),
                 },
                 reissue,
                 None,
@@ -496,7 +496,7 @@ impl Demo<'_> {
             .await?;
         self.record(
             lee,
-            ago(now, 19 * D - 10 * H),
+            ago(now, 19 * D - 6 * H),
             vat,
             EventKind::Fixed {
                 summary: "Template corrected; invoices reissued.".into(),

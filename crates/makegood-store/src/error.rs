@@ -1,5 +1,7 @@
 //! Storage errors in domain terms; the web crate maps them to HTTP.
 
+use sea_orm::{DbErr, SqlErr};
+
 /// Why a store call failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -24,5 +26,42 @@ impl StoreError {
     /// An [`StoreError::Invalid`] for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid { field: field.into(), message: message.into() }
+    }
+
+    /// A [`StoreError::NotFound`] for `what`.
+    pub(crate) fn not_found(what: &'static str) -> Self {
+        Self::NotFound { what }
+    }
+}
+
+/// Maps a database error: constraint violations become conflicts, the rest stays opaque.
+pub(crate) fn from_db(e: DbErr) -> StoreError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => {
+            StoreError::Conflict("that already exists".into())
+        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+            StoreError::Conflict("it refers to something that does not exist, or is still referred to".into())
+        }
+        _ => StoreError::Database(e.to_string()),
+    }
+}
+
+/// Maps a unique violation to `Conflict(message())`, anything else as [`from_db`].
+pub(crate) fn unique_or(e: DbErr, message: impl FnOnce() -> String) -> StoreError {
+    match e.sql_err() {
+        Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(message()),
+        _ => from_db(e),
+    }
+}
+
+/// `.db()?` turns a SeaORM result into a store result.
+pub(crate) trait DbResult<T> {
+    fn db(self) -> crate::Result<T>;
+}
+
+impl<T> DbResult<T> for Result<T, DbErr> {
+    fn db(self) -> crate::Result<T> {
+        self.map_err(from_db)
     }
 }

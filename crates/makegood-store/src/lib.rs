@@ -4,9 +4,28 @@
 //! transaction that appends events and updates the materialised state, including each
 //! problem's and promise's next warning and due times (indexed, so "what is due next"
 //! never scans).
+//!
+//! Lists are keyset-paginated: a page's `next_cursor` is an opaque string; a `limit`
+//! outside 1..=200 or a malformed cursor is refused as [`StoreError::Invalid`].
 
+mod accounts;
 mod api;
+mod auth;
+mod connect;
+mod convert;
+mod cursor;
+mod db;
+mod duties;
 mod error;
+mod idempotency;
+mod members;
+mod migration;
+mod parties;
+mod policies;
+mod problems;
+mod promises;
+mod setup;
+mod validate;
 
 pub use api::*;
 pub use error::StoreError;

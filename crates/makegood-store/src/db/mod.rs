@@ -1,0 +1,13 @@
+//! SeaORM entities: one module per table, private to the store.
+
+pub mod parties;
+pub mod people;
+pub mod problems;
+pub mod promises;
+pub mod settings;
+
+pub use parties::{account, contact, vendor};
+pub use people::{api_token, member, organisation, session};
+pub use problems::{event, problem, problem_account, problem_stakeholder};
+pub use promises::{promise, promise_contact};
+pub use settings::{idempotency_key, policy};

@@ -1,0 +1,47 @@
+//! Versioned schema migrations, embedded in the binary and run by [`crate::Store::migrate`].
+//!
+//! A migration, once released, never changes; a change of schema is a new migration.
+
+mod m0001_people_and_parties;
+mod m0002_problems_and_promises;
+mod m0003_settings;
+
+use sea_orm_migration::prelude::*;
+
+/// Every migration, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m0001_people_and_parties::Migration),
+            Box::new(m0002_problems_and_promises::Migration),
+            Box::new(m0003_settings::Migration),
+        ]
+    }
+}
+
+/// A foreign key `table.column → target.id`.
+fn fk(
+    table: impl IntoIden + 'static,
+    column: impl IntoIden + 'static,
+    target: impl IntoIden + 'static,
+    target_id: impl IntoIden + 'static,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create().from(table, column).to(target, target_id).take()
+}
+
+/// An index named `name` on `table(columns…)`.
+fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
+where
+    T: IntoIden + 'static,
+    C: IntoIndexColumn,
+{
+    let mut index = Index::create();
+    index.name(name).table(table).if_not_exists();
+    for column in columns {
+        index.col(column);
+    }
+    index
+}

@@ -1,0 +1,133 @@
+//! The problem list: filters on indexed, materialised columns and keyset pagination.
+//!
+//! The default order is the next deadline, earliest first, problems with nothing running
+//! last (`NULLS LAST`), then id; `Newest` is creation time descending, then id descending.
+
+use jiff::Timestamp;
+use makegood_domain::{ClockState, Status};
+use sea_orm::sea_query::{NullOrdering, Order, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::load;
+use crate::convert::{from_db, name_of, to_db};
+use crate::cursor::{Cursor, Keyset, page};
+use crate::db::{problem, problem_account};
+use crate::error::DbResult;
+use crate::{Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError, policies};
+
+/// The condition for the worst running clock being `state` at `now`, from the materialised deadlines.
+fn clock_condition(state: ClockState, now: Timestamp) -> Result<Condition> {
+    let now = to_db(now);
+    Ok(match state {
+        ClockState::Breached => Condition::all().add(problem::Column::NextDueAt.lt(now)),
+        ClockState::Warning => Condition::all()
+            .add(problem::Column::NextWarnAt.lte(now))
+            .add(problem::Column::NextDueAt.gte(now)),
+        ClockState::Ok => Condition::all().add(problem::Column::NextWarnAt.gt(now)),
+        other => {
+            return Err(StoreError::invalid(
+                "clock_state",
+                format!("filtering by `{}` is not supported; use ok, warning or breached", other.as_str()),
+            ));
+        }
+    })
+}
+
+fn filters(filter: &ProblemFilter, now: Timestamp) -> Result<Condition> {
+    let mut c = Condition::all();
+    if let Some(status) = filter.status {
+        c = c.add(problem::Column::Status.eq(name_of(&status)));
+    }
+    match filter.open {
+        Some(true) => c = c.add(problem::Column::Status.ne(name_of(&Status::Closed))),
+        Some(false) => c = c.add(problem::Column::Status.eq(name_of(&Status::Closed))),
+        None => {}
+    }
+    if let Some(owner) = filter.owner {
+        c = c.add(problem::Column::OwnerId.eq(owner.0));
+    }
+    if let Some(severity) = filter.severity {
+        c = c.add(problem::Column::Severity.eq(name_of(&severity)));
+    }
+    if let Some(origin) = filter.origin {
+        c = c.add(problem::Column::Origin.eq(name_of(&origin)));
+    }
+    if let Some(account) = filter.account {
+        c = c.add(
+            problem::Column::Id.in_subquery(
+                Query::select()
+                    .column(problem_account::Column::ProblemId)
+                    .from(problem_account::Entity)
+                    .and_where(problem_account::Column::AccountId.eq(account.0))
+                    .take(),
+            ),
+        );
+    }
+    if let Some(state) = filter.clock_state {
+        c = c.add(clock_condition(state, now)?);
+    }
+    Ok(c)
+}
+
+pub(crate) async fn list(
+    store: &Store,
+    filter: &ProblemFilter,
+    page_request: &PageRequest,
+    now: Timestamp,
+) -> Result<Page<ProblemView>> {
+    let list = match filter.sort {
+        ProblemSort::NextDeadline => "problems",
+        ProblemSort::Newest => "problems-newest",
+    };
+    let keyset = Keyset::of(page_request, list)?;
+    let mut query = problem::Entity::find().filter(filters(filter, now)?);
+    query = match filter.sort {
+        ProblemSort::NextDeadline => {
+            if let Some(after) = &keyset.after {
+                let due = after.t.map(timestamp).transpose()?;
+                let id = after.id;
+                query = query.filter(match due {
+                    Some(due) => Condition::any()
+                        .add(problem::Column::NextDueAt.gt(due))
+                        .add(Condition::all().add(problem::Column::NextDueAt.eq(due)).add(problem::Column::Id.gt(id)))
+                        .add(problem::Column::NextDueAt.is_null()),
+                    None => Condition::all().add(problem::Column::NextDueAt.is_null()).add(problem::Column::Id.gt(id)),
+                });
+            }
+            query
+                .order_by_with_nulls(problem::Column::NextDueAt, Order::Asc, NullOrdering::Last)
+                .order_by_asc(problem::Column::Id)
+        }
+        ProblemSort::Newest => {
+            if let Some(after) = &keyset.after {
+                let created = timestamp(after.t.unwrap_or_default())?;
+                query = query.filter(
+                    Condition::any()
+                        .add(problem::Column::CreatedAt.lt(created))
+                        .add(Condition::all().add(problem::Column::CreatedAt.eq(created)).add(problem::Column::Id.lt(after.id))),
+                );
+            }
+            query.order_by_desc(problem::Column::CreatedAt).order_by_desc(problem::Column::Id)
+        }
+    };
+    let txn = store.read().await?;
+    let rows = query.limit(keyset.fetch()).all(&txn).await.db()?;
+    let sort = filter.sort;
+    let (rows, next) = keyset.finish(rows, |p| {
+        let t = match sort {
+            ProblemSort::NextDeadline => p.next_due_at,
+            ProblemSort::Newest => Some(p.created_at),
+        };
+        Cursor { t: t.map(|t| t.timestamp_micros()), ..Cursor::new(list, p.id) }
+    });
+    let policies = policies::load(&txn).await?;
+    let views = load::views(&txn, &rows, &policies, now).await?;
+    txn.commit().await.db()?;
+    Ok(page(views, next))
+}
+
+/// A cursor's time key as a column value.
+fn timestamp(micros: i64) -> Result<chrono::DateTime<chrono::Utc>> {
+    let t = Timestamp::from_microsecond(micros).map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))?;
+    from_db(to_db(t)).map(to_db)
+}

@@ -1,0 +1,105 @@
+//! Recording events on a problem (checked against the state machine) and reading its timeline.
+
+use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::{append, check_version, load, save_if_current};
+use crate::convert::{from_db, from_json, micros, name_of, to_db_opt};
+use crate::cursor::{Cursor, Keyset, page};
+use crate::db::{event, problem};
+use crate::error::DbResult;
+use crate::validate::{self, optional_text, text};
+use crate::{Actor, Page, PageRequest, ProblemView, Result, Store, StoreError, policies};
+
+/// The longest body of an update or note.
+const MAX_BODY: usize = 20_000;
+/// The longest reason or summary.
+const MAX_REASON: usize = 2_000;
+
+/// Checks and normalises the text of an event a member may record directly.
+fn normalise(kind: EventKind) -> Result<EventKind> {
+    use EventKind::*;
+    Ok(match kind {
+        Update { body } => Update { body: text("body", &body, MAX_BODY)? },
+        Note { body } => Note { body: text("body", &body, MAX_BODY)? },
+        Waiting { on, reason } => Waiting { on, reason: optional_text("reason", &reason, MAX_REASON)? },
+        Fixed { summary } => Fixed { summary: optional_text("summary", &summary, MAX_REASON)? },
+        Reopened { reason } => Reopened { reason: optional_text("reason", &reason, MAX_REASON)? },
+        kind @ (Resumed | Confirmed | Closed { .. } | OwnerChanged { .. }) => kind,
+        other => {
+            return Err(StoreError::invalid(
+                "type",
+                format!("`{}` is recorded by the store itself, not directly", other.name()),
+            ));
+        }
+    })
+}
+
+pub(crate) async fn record(
+    store: &Store,
+    actor: Actor,
+    id: ProblemId,
+    if_match: Option<i64>,
+    kind: EventKind,
+) -> Result<ProblemView> {
+    let now = micros(actor.now);
+    let mut kind = normalise(kind)?;
+    let txn = store.write().await?;
+    let row = load::row(&txn, id, true).await?;
+    check_version("problem", row.version, if_match)?;
+
+    let mut changes = <problem::ActiveModel as Default>::default();
+    if let EventKind::OwnerChanged { to, .. } = kind {
+        let owner = validate::owner(&txn, "owner", to).await?;
+        if owner.id == row.owner_id {
+            return Err(StoreError::invalid("owner", format!("{} already owns this problem", owner.name)));
+        }
+        // `from` is whoever owns it now, whatever the caller believed.
+        kind = EventKind::OwnerChanged { from: MemberId(row.owner_id), to };
+        changes.owner_id = Set(to.0);
+    }
+
+    let mut state = load::states(&txn, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+    state.check(&kind).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    state.apply(now, &kind).map_err(|e| StoreError::Conflict(e.to_string()))?;
+
+    let policies = policies::load(&txn).await?;
+    let next = load::deadlines(&state, from_db(row.detected_at)?, crate::convert::parse_name(&row.severity)?, &policies);
+    changes.status = Set(name_of(&state.status));
+    changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
+    changes.next_warn_at = Set(to_db_opt(next.warn_at));
+    changes.next_due_at = Set(to_db_opt(next.due_at));
+    save_if_current(&txn, &row, changes).await?;
+    append(&txn, Some(row.id), None, now, Some(actor.member.0), &kind).await?;
+
+    let row = load::row(&txn, id, false).await?;
+    let view = load::views(&txn, &[row], &policies, now).await?.pop();
+    txn.commit().await.db()?;
+    view.ok_or(StoreError::not_found("problem"))
+}
+
+/// A stored event as a domain event.
+pub(crate) fn to_event(row: event::Model) -> Result<Event> {
+    Ok(Event {
+        id: EventId(row.id),
+        problem: row.problem_id.map(ProblemId),
+        promise: row.promise_id.map(PromiseId),
+        at: from_db(row.at)?,
+        actor: row.actor_id.map(MemberId),
+        kind: from_json(&row.data)?,
+    })
+}
+
+/// The timeline, oldest first (in the order recorded).
+pub(crate) async fn timeline(store: &Store, id: ProblemId, page_request: &PageRequest) -> Result<Page<Event>> {
+    const LIST: &str = "timeline";
+    let keyset = Keyset::of(page_request, LIST)?;
+    load::row(&store.db, id, false).await?;
+    let mut query = event::Entity::find().filter(event::Column::ProblemId.eq(id.0));
+    if let Some(after) = &keyset.after {
+        query = query.filter(event::Column::Id.gt(after.id));
+    }
+    let rows = query.order_by_asc(event::Column::Id).limit(keyset.fetch()).all(&store.db).await.db()?;
+    let (rows, next) = keyset.finish(rows, |e| Cursor::new(LIST, e.id));
+    Ok(page(rows.into_iter().map(to_event).collect::<Result<_>>()?, next))
+}

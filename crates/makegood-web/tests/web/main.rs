@@ -1,0 +1,5 @@
+//! In-process HTTP tests of the whole app.
+
+mod common;
+mod fixture;
+mod roles;

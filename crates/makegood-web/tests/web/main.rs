@@ -2,4 +2,6 @@
 
 mod common;
 mod fixture;
+mod flows;
+mod errors;
 mod roles;

@@ -81,7 +81,9 @@ fn field_error(path: &str, message: &str, root: &str) -> FieldError {
     let field = match (path, named) {
         (".", Some(name)) => name.to_owned(),
         // An unknown field is already the last segment of the path.
-        (path, Some(name)) if path == name || path.ends_with(&format!(".{name}")) => path.to_owned(),
+        (path, Some(name)) if path == name || path.ends_with(&format!(".{name}")) => {
+            path.to_owned()
+        }
         (path, Some(name)) => format!("{path}.{name}"),
         (".", None) => root.to_owned(),
         (path, None) => path.to_owned(),

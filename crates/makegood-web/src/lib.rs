@@ -34,7 +34,7 @@ pub struct Config {
 /// The whole app: JSON API, OpenAPI document, pages and `/healthz`.
 pub fn app(store: Store, config: Config) -> Router {
     let state = AppState::new(store, config);
-    let (api, doc) = api::router().split_for_parts();
+    let (api, doc) = api::split();
     let doc = Arc::new(doc);
     Router::new()
         .merge(api)
@@ -59,5 +59,5 @@ pub fn app(store: Store, config: Config) -> Router {
 
 /// The OpenAPI 3.1 document of the JSON API, generated from the handlers.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api::router().split_for_parts().1
+    api::split().1
 }

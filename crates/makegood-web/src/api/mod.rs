@@ -20,8 +20,15 @@ use utoipa_axum::routes;
 
 use crate::state::AppState;
 
+/// The API routes and their finished OpenAPI document.
+pub(crate) fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = router().split_for_parts();
+    utoipa::Modify::modify(&openapi::ErrorResponses, &mut doc);
+    (router, doc)
+}
+
 /// Every API route with its OpenAPI description.
-pub(crate) fn router() -> OpenApiRouter<AppState> {
+fn router() -> OpenApiRouter<AppState> {
     let v1 = OpenApiRouter::new()
         .routes(routes!(me::get_me))
         .routes(routes!(members::list_members, members::create_member))

@@ -1,7 +1,7 @@
 //! The OpenAPI document's frame: info, security schemes and the problem+json error responses.
 
 use utoipa::Modify;
-use utoipa::openapi::path::{HttpMethod, Operation};
+use utoipa::openapi::path::{HttpMethod, Operation, ParameterBuilder, ParameterIn};
 use utoipa::openapi::security::{
     ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme,
 };
@@ -19,7 +19,7 @@ use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
     components(schemas(ProblemDetails, FieldError)),
-    modifiers(&Security, &ErrorResponses),
+    modifiers(&Security),
     tags(
         (name = "me"), (name = "members"), (name = "accounts"), (name = "contacts"), (name = "vendors"),
         (name = "problems"), (name = "promises"), (name = "duties"), (name = "policies"), (name = "tokens")
@@ -52,8 +52,9 @@ impl Modify for Security {
     }
 }
 
-/// Adds the problem+json responses each operation can give.
-struct ErrorResponses;
+/// Adds what every operation shares once the routes are in: the problem+json responses each
+/// can give, and `Idempotency-Key` on every POST.
+pub struct ErrorResponses;
 
 impl Modify for ErrorResponses {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
@@ -69,6 +70,9 @@ impl Modify for ErrorResponses {
             for (method, op) in ops {
                 if let Some(op) = op {
                     add_errors(op, &method, has_id, path);
+                    if matches!(method, HttpMethod::Post) {
+                        add_idempotency_key(op);
+                    }
                 }
             }
         }
@@ -128,4 +132,21 @@ fn add_errors(op: &mut Operation, method: &HttpMethod, has_id: bool, path: &str)
                 .insert(status.to_owned(), response.into());
         }
     }
+}
+
+fn add_idempotency_key(op: &mut Operation) {
+    let params = op.parameters.get_or_insert_with(Vec::new);
+    if params.iter().any(|p| p.name == "Idempotency-Key") {
+        return;
+    }
+    params.push(
+        ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .description(Some(
+                "A retry with the same key and body replays the first response; the same key with another body is refused (422).",
+            ))
+            .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String)))
+            .build(),
+    );
 }

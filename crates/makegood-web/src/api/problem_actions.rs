@@ -96,8 +96,7 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
 
 #[utoipa::path(post, path = "/problems/{problem}/updates", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last seen"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body replay the first response")),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 201, description = "Recorded; satisfies the tell and update clocks", body = ProblemBody)))]
 pub async fn post_update(
     State(state): State<AppState>,
@@ -120,8 +119,7 @@ pub async fn post_update(
 
 #[utoipa::path(post, path = "/problems/{problem}/notes", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
-        ("If-Match" = Option<String>, Header, description = "The ETag last seen"),
-        ("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body replay the first response")),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 201, description = "Recorded; internal, never satisfies a customer clock", body = ProblemBody)))]
 pub async fn post_note(
     State(state): State<AppState>,

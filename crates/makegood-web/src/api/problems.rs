@@ -141,7 +141,6 @@ pub(crate) fn member_param(
 }
 
 #[utoipa::path(post, path = "/problems", tag = "problems",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body replay the first response")),
     responses((status = 201, body = ProblemBody, headers(("ETag" = String)))))]
 pub async fn create_problem(
     State(state): State<AppState>,

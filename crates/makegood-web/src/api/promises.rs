@@ -106,7 +106,6 @@ fn actor(state: &AppState, me: &CurrentMember) -> Actor {
 }
 
 #[utoipa::path(post, path = "/promises", tag = "promises",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Retries with the same key and body replay the first response")),
     responses((status = 201, body = PromiseBody, headers(("ETag" = String)))))]
 pub async fn create_promise(
     State(state): State<AppState>,

@@ -96,7 +96,8 @@ impl FromRequestParts<AppState> for CurrentMember {
             })?;
             let unsafe_method =
                 !matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-            if unsafe_method && parts.uri.path().starts_with("/api") {
+            // Only the API extracts a CurrentMember (pages check their forms' tokens themselves).
+            if unsafe_method {
                 let sent = parts
                     .headers
                     .get(CSRF_HEADER)

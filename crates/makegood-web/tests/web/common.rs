@@ -39,10 +39,19 @@ impl Resp {
     #[track_caller]
     pub fn problem(&self, status: u16) -> &Value {
         assert_eq!(self.status.as_u16(), status, "{}", self.text);
-        assert_eq!(self.header(header::CONTENT_TYPE.as_str()), Some("application/problem+json"), "{}", self.text);
+        assert_eq!(
+            self.header(header::CONTENT_TYPE.as_str()),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
         assert_eq!(self.json["status"], status);
         for key in ["type", "title", "detail"] {
-            assert!(self.json[key].is_string(), "problem+json without {key}: {}", self.text);
+            assert!(
+                self.json[key].is_string(),
+                "problem+json without {key}: {}",
+                self.text
+            );
         }
         &self.json
     }
@@ -53,9 +62,14 @@ impl Resp {
 
     /// The field names of a validation problem.
     pub fn fields(&self) -> Vec<String> {
-        self.json["errors"].as_array().map_or_else(Vec::new, |errors| {
-            errors.iter().filter_map(|e| e["field"].as_str().map(str::to_owned)).collect()
-        })
+        self.json["errors"]
+            .as_array()
+            .map_or_else(Vec::new, |errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
     }
 }
 
@@ -88,15 +102,30 @@ impl Builder {
         let clock = Arc::new(Mutex::new(START.parse::<Timestamp>().unwrap()));
         let read = Arc::clone(&clock);
         let now: Now = Arc::new(move || *read.lock().unwrap());
-        let public_url = self.public_url.unwrap_or_else(|| "https://desk.example".into());
+        let public_url = self
+            .public_url
+            .unwrap_or_else(|| "https://desk.example".into());
         let router = makegood_web::app(store.clone(), Config { public_url, now });
-        TestApp { router, store, clock, _dir: dir }
+        TestApp {
+            router,
+            store,
+            clock,
+            _dir: dir,
+        }
     }
 
     /// An app with an organisation and its first admin.
     pub async fn build(self) -> (TestApp, User) {
         let app = self.empty().await;
-        let admin = app.store.initialise("Acme Recovery", new_member("Ada Admin", Role::Admin, None), app.now()).await.unwrap();
+        let admin = app
+            .store
+            .initialise(
+                "Acme Recovery",
+                new_member("Ada Admin", Role::Admin, None),
+                app.now(),
+            )
+            .await
+            .unwrap();
         let admin = app.token_for(admin).await;
         (app, admin)
     }
@@ -104,7 +133,10 @@ impl Builder {
 
 /// A new member of `role`, named `name`.
 pub fn new_member(name: &str, role: Role, password_hash: Option<String>) -> NewMember {
-    let email = format!("{}@acme.example", name.split(' ').next().unwrap_or("x").to_lowercase());
+    let email = format!(
+        "{}@acme.example",
+        name.split(' ').next().unwrap_or("x").to_lowercase()
+    );
     NewMember {
         name: name.into(),
         email: Email::parse(&email).unwrap(),
@@ -141,13 +173,19 @@ impl TestApp {
 
     /// `now` plus `hours`, as RFC 3339.
     pub fn in_hours(&self, hours: i64) -> String {
-        self.now().checked_add(SignedDuration::from_hours(hours)).unwrap().to_string()
+        self.now()
+            .checked_add(SignedDuration::from_hours(hours))
+            .unwrap()
+            .to_string()
     }
 
     /// Gives `member` an API token.
     pub async fn token_for(&self, member: Member) -> User {
         let token = format!("mg_test_{}_{}", member.id, member.role.as_str());
-        self.store.create_api_token(member.id, "tests", &sha256_hex(&token), self.now()).await.unwrap();
+        self.store
+            .create_api_token(member.id, "tests", &sha256_hex(&token), self.now())
+            .await
+            .unwrap();
         User { member, token }
     }
 
@@ -155,13 +193,20 @@ impl TestApp {
     pub async fn user(&self, role: Role) -> User {
         let name = format!("{} {}", role.as_str(), self.now().as_microsecond());
         let mut new = new_member(&name, role, None);
-        new.email = Email::parse(&format!("{}.{}@acme.example", role.as_str(), rand_suffix())).unwrap();
+        new.email =
+            Email::parse(&format!("{}.{}@acme.example", role.as_str(), rand_suffix())).unwrap();
         let member = self.store.create_member(new, self.now()).await.unwrap();
         self.token_for(member).await
     }
 
     /// A JSON request, with a bearer token if given.
-    pub async fn request(&self, method: &str, path: &str, body: Option<Value>, token: Option<&str>) -> Resp {
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> Resp {
         let mut builder = Request::builder().method(method).uri(path);
         if let Some(token) = token {
             builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -181,7 +226,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, body: Value, user: &User) -> Resp {
-        self.request("POST", path, Some(body), Some(&user.token)).await
+        self.request("POST", path, Some(body), Some(&user.token))
+            .await
     }
 
     /// Sends any request through the app.
@@ -192,7 +238,12 @@ impl TestApp {
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let json = serde_json::from_str(&text).unwrap_or(Value::Null);
-        Resp { status, headers, text, json }
+        Resp {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 }
 

@@ -7,7 +7,13 @@ use serde_json::json;
 use crate::common::TestApp;
 use crate::fixture::{Team, World};
 
-async fn raw_post(app: &TestApp, path: &str, token: &str, content_type: &str, body: &str) -> crate::common::Resp {
+async fn raw_post(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    content_type: &str,
+    body: &str,
+) -> crate::common::Resp {
     let request = Request::post(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"))
         .header(header::CONTENT_TYPE, content_type)
@@ -21,32 +27,79 @@ async fn bodies_that_do_not_parse_or_fit() {
     let (app, admin) = TestApp::new().await;
     let t = &admin.token;
 
-    let malformed = raw_post(&app, "/api/v1/accounts", t, "application/json", "{\"name\": ").await;
-    assert!(malformed.problem(400)["detail"].as_str().unwrap().contains("JSON"), "{}", malformed.text);
+    let malformed = raw_post(
+        &app,
+        "/api/v1/accounts",
+        t,
+        "application/json",
+        "{\"name\": ",
+    )
+    .await;
+    assert!(
+        malformed.problem(400)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("JSON"),
+        "{}",
+        malformed.text
+    );
 
     let not_json = raw_post(&app, "/api/v1/accounts", t, "text/plain", "name=x").await;
-    assert!(not_json.problem(415)["detail"].as_str().unwrap().contains("application/json"));
+    assert!(
+        not_json.problem(415)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("application/json")
+    );
 
-    let unknown = app.post("/api/v1/accounts", json!({"name": "X", "colour": "red"}), &admin).await;
+    let unknown = app
+        .post(
+            "/api/v1/accounts",
+            json!({"name": "X", "colour": "red"}),
+            &admin,
+        )
+        .await;
     unknown.problem(422);
     assert_eq!(unknown.fields(), ["colour"]);
-    assert!(unknown.json["errors"][0]["message"].as_str().unwrap().contains("not a known field"));
+    assert!(
+        unknown.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a known field")
+    );
 
-    let wrong_type = app.post("/api/v1/accounts", json!({"name": 42}), &admin).await;
+    let wrong_type = app
+        .post("/api/v1/accounts", json!({"name": 42}), &admin)
+        .await;
     wrong_type.problem(422);
     assert_eq!(wrong_type.fields(), ["name"]);
-    assert!(wrong_type.json["errors"][0]["message"].as_str().unwrap().contains("expected a string"));
+    assert!(
+        wrong_type.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expected a string")
+    );
 
-    let missing = app.post("/api/v1/accounts", json!({"tier": "gold"}), &admin).await;
+    let missing = app
+        .post("/api/v1/accounts", json!({"tier": "gold"}), &admin)
+        .await;
     missing.problem(422);
     assert_eq!(missing.fields(), ["name"]);
     assert_eq!(missing.json["errors"][0]["message"], "is required");
 
-    let blank = app.post("/api/v1/accounts", json!({"name": "   "}), &admin).await;
+    let blank = app
+        .post("/api/v1/accounts", json!({"name": "   "}), &admin)
+        .await;
     blank.problem(422);
     assert_eq!(blank.fields(), ["name"]);
 
-    let bad_email = app.post("/api/v1/vendors", json!({"name": "V", "email": "nope"}), &admin).await;
+    let bad_email = app
+        .post(
+            "/api/v1/vendors",
+            json!({"name": "V", "email": "nope"}),
+            &admin,
+        )
+        .await;
     bad_email.problem(422);
     assert_eq!(bad_email.fields(), ["email"]);
 }
@@ -56,23 +109,53 @@ async fn times_need_an_offset_and_promises_a_future() {
     let (app, admin) = TestApp::new().await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
-    let promise = |due: &str| {
-        json!({"what": "Call back", "contacts": [world.contact.id], "due_at": due, "problem": "MG-1"})
-    };
+    let promise = |due: &str| json!({"what": "Call back", "contacts": [world.contact.id], "due_at": due, "problem": "MG-1"});
 
-    let naive = app.post("/api/v1/promises", promise("2026-03-05T09:00:00"), &team.agent).await;
+    let naive = app
+        .post(
+            "/api/v1/promises",
+            promise("2026-03-05T09:00:00"),
+            &team.agent,
+        )
+        .await;
     naive.problem(422);
     assert_eq!(naive.fields(), ["due_at"]);
-    assert!(naive.json["errors"][0]["message"].as_str().unwrap().contains("no offset"), "{}", naive.text);
+    assert!(
+        naive.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no offset"),
+        "{}",
+        naive.text
+    );
 
-    let garbage = app.post("/api/v1/promises", promise("next friday"), &team.agent).await;
-    assert!(garbage.problem(422)["errors"][0]["message"].as_str().unwrap().contains("RFC 3339"));
+    let garbage = app
+        .post("/api/v1/promises", promise("next friday"), &team.agent)
+        .await;
+    assert!(
+        garbage.problem(422)["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("RFC 3339")
+    );
 
-    let past = app.post("/api/v1/promises", promise("2026-03-01T09:00:00Z"), &team.agent).await;
+    let past = app
+        .post(
+            "/api/v1/promises",
+            promise("2026-03-01T09:00:00Z"),
+            &team.agent,
+        )
+        .await;
     past.problem(422);
     assert_eq!(past.fields(), ["due_at"]);
 
-    let offset = app.post("/api/v1/promises", promise("2026-03-05T10:00:00+01:00"), &team.agent).await;
+    let offset = app
+        .post(
+            "/api/v1/promises",
+            promise("2026-03-05T10:00:00+01:00"),
+            &team.agent,
+        )
+        .await;
     assert_eq!(offset.status, 201, "{}", offset.text);
     assert_eq!(offset.json["due_at"], "2026-03-05T09:00:00Z");
 }
@@ -82,34 +165,64 @@ async fn store_refusals_name_the_json_field() {
     let (app, admin) = TestApp::new().await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
-    let other = app.post("/api/v1/accounts", json!({"name": "Other Co"}), &team.admin).await;
+    let other = app
+        .post("/api/v1/accounts", json!({"name": "Other Co"}), &team.admin)
+        .await;
     let problem = |extra: serde_json::Value| {
         let mut body = json!({"title": "T", "origin": "ours", "severity": "minor", "accounts": [world.account.id]});
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
         body
     };
 
-    let viewer_owner = app.post("/api/v1/problems", problem(json!({"owner": team.viewer.member.id})), &team.agent).await;
+    let viewer_owner = app
+        .post(
+            "/api/v1/problems",
+            problem(json!({"owner": team.viewer.member.id})),
+            &team.agent,
+        )
+        .await;
     viewer_owner.problem(422);
     assert_eq!(viewer_owner.fields(), ["owner"]);
 
     let foreign_contact = app
-        .post("/api/v1/problems", problem(json!({"accounts": [other.json["id"]], "stakeholders": [world.contact.id]})), &team.agent)
+        .post(
+            "/api/v1/problems",
+            problem(json!({"accounts": [other.json["id"]], "stakeholders": [world.contact.id]})),
+            &team.agent,
+        )
         .await;
     foreign_contact.problem(422);
     assert_eq!(foreign_contact.fields(), ["stakeholders"]);
 
-    let future = app.post("/api/v1/problems", problem(json!({"detected_at": app.in_hours(1)})), &team.agent).await;
+    let future = app
+        .post(
+            "/api/v1/problems",
+            problem(json!({"detected_at": app.in_hours(1)})),
+            &team.agent,
+        )
+        .await;
     future.problem(422);
     assert_eq!(future.fields(), ["detected_at"]);
 
     let to_viewer = app
-        .post(&format!("/api/v1/problems/{}/owner", world.problem.problem.number), json!({"owner": team.viewer.member.id}), &team.agent)
+        .post(
+            &format!("/api/v1/problems/{}/owner", world.problem.problem.number),
+            json!({"owner": team.viewer.member.id}),
+            &team.agent,
+        )
         .await;
     to_viewer.problem(422);
     assert_eq!(to_viewer.fields(), ["owner"]);
 
-    let resume_open = app.post(&format!("/api/v1/problems/{}/resume", world.problem.problem.number), json!({}), &team.agent).await;
+    let resume_open = app
+        .post(
+            &format!("/api/v1/problems/{}/resume", world.problem.problem.number),
+            json!({}),
+            &team.agent,
+        )
+        .await;
     resume_open.problem(409);
 }
 
@@ -120,7 +233,14 @@ async fn query_strings_paths_routes_and_methods() {
     let bad_value = app.get("/api/v1/problems?status=sleeping", &admin).await;
     bad_value.problem(400);
     assert_eq!(bad_value.fields(), ["status"]);
-    assert!(bad_value.json["errors"][0]["message"].as_str().unwrap().contains("open"), "{}", bad_value.text);
+    assert!(
+        bad_value.json["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("open"),
+        "{}",
+        bad_value.text
+    );
 
     let bad_number = app.get("/api/v1/problems?limit=lots", &admin).await;
     bad_number.problem(400);
@@ -132,19 +252,37 @@ async fn query_strings_paths_routes_and_methods() {
     let unknown_param = app.get("/api/v1/promises?colour=red", &admin).await;
     assert_eq!(unknown_param.problem(400)["errors"][0]["field"], "colour");
 
-    let naive = app.get("/api/v1/promises?due_before=2026-03-05T09:00:00", &admin).await;
-    assert!(naive.problem(400)["detail"].as_str().unwrap().contains("offset"));
+    let naive = app
+        .get("/api/v1/promises?due_before=2026-03-05T09:00:00", &admin)
+        .await;
+    assert!(
+        naive.problem(400)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("offset")
+    );
 
     app.get("/api/v1/members/abc", &admin).await.problem(400);
     app.get("/api/v1/problems/XY-1", &admin).await.problem(400);
-    app.get("/api/v1/problems/MG-999", &admin).await.problem(404);
+    app.get("/api/v1/problems/MG-999", &admin)
+        .await
+        .problem(404);
     app.get("/api/v1/members/999", &admin).await.problem(404);
 
     let unknown_route = app.get("/api/v1/nothing-here", &admin).await;
-    assert!(unknown_route.problem(404)["detail"].as_str().unwrap().contains("/api/v1/nothing-here"));
-    app.request("GET", "/api/nope", None, None).await.problem(404);
+    assert!(
+        unknown_route.problem(404)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/nothing-here")
+    );
+    app.request("GET", "/api/nope", None, None)
+        .await
+        .problem(404);
 
-    let wrong_method = app.request("DELETE", "/api/v1/problems", None, Some(&admin.token)).await;
+    let wrong_method = app
+        .request("DELETE", "/api/v1/problems", None, Some(&admin.token))
+        .await;
     wrong_method.problem(405);
 
     let patch_without_body = app
@@ -162,7 +300,16 @@ async fn query_strings_paths_routes_and_methods() {
 async fn credentials_are_checked() {
     let (app, _admin) = TestApp::new().await;
     let missing = app.request("GET", "/api/v1/problems", None, None).await;
-    assert!(missing.problem(401)["detail"].as_str().unwrap().contains("Bearer"));
-    app.request("GET", "/api/v1/problems", None, Some("mg_not-a-token")).await.problem(401);
-    app.request("GET", "/api/v1/problems", None, Some("not-even-the-shape")).await.problem(401);
+    assert!(
+        missing.problem(401)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Bearer")
+    );
+    app.request("GET", "/api/v1/problems", None, Some("mg_not-a-token"))
+        .await
+        .problem(401);
+    app.request("GET", "/api/v1/problems", None, Some("not-even-the-shape"))
+        .await
+        .problem(401);
 }

@@ -1,10 +1,10 @@
 //! A small world to act on: accounts, contacts, vendors, problems and promises.
 
 use jiff::SignedDuration;
-use makegood_domain::{
-    Account, Contact, EventKind, Origin, Role, Severity, Vendor, WaitingOn,
+use makegood_domain::{Account, Contact, EventKind, Origin, Role, Severity, Vendor, WaitingOn};
+use makegood_store::{
+    Actor, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, ProblemView, PromiseView,
 };
-use makegood_store::{Actor, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, ProblemView, PromiseView};
 
 use crate::common::{TestApp, User};
 
@@ -56,9 +56,26 @@ pub struct World {
 impl World {
     pub async fn new(app: &TestApp, team: &Team) -> Self {
         let store = &app.store;
-        let admin = Actor { member: team.admin.member.id, now: app.now() };
-        let account = store.create_account(NewAccount { name: "Northwind".into(), parent: None, tier: None }).await.unwrap();
-        let spare_account = store.create_account(NewAccount { name: "Spare".into(), parent: None, tier: None }).await.unwrap();
+        let admin = Actor {
+            member: team.admin.member.id,
+            now: app.now(),
+        };
+        let account = store
+            .create_account(NewAccount {
+                name: "Northwind".into(),
+                parent: None,
+                tier: None,
+            })
+            .await
+            .unwrap();
+        let spare_account = store
+            .create_account(NewAccount {
+                name: "Spare".into(),
+                parent: None,
+                tier: None,
+            })
+            .await
+            .unwrap();
         let contact = store
             .create_contact(NewContact {
                 account: account.id,
@@ -79,8 +96,20 @@ impl World {
             })
             .await
             .unwrap();
-        let vendor = store.create_vendor(NewVendor { name: "HostCo".into(), email: None }).await.unwrap();
-        let spare_vendor = store.create_vendor(NewVendor { name: "Spare Vendor".into(), email: None }).await.unwrap();
+        let vendor = store
+            .create_vendor(NewVendor {
+                name: "HostCo".into(),
+                email: None,
+            })
+            .await
+            .unwrap();
+        let spare_vendor = store
+            .create_vendor(NewVendor {
+                name: "Spare Vendor".into(),
+                email: None,
+            })
+            .await
+            .unwrap();
         let problem_for = |owner: &User, title: &str| NewProblem {
             title: title.into(),
             description: "".into(),
@@ -93,16 +122,49 @@ impl World {
             stakeholders: vec![contact.id],
             detected_at: None,
         };
-        let problem = store.create_problem(admin, problem_for(&team.agent, "Invoices fail")).await.unwrap();
-        let waiting = store.create_problem(admin, problem_for(&team.agent, "Waiting one")).await.unwrap();
-        let waiting = store
-            .record(admin, waiting.problem.id, None, EventKind::Waiting { on: WaitingOn::Vendor, reason: "patch".into() })
+        let problem = store
+            .create_problem(admin, problem_for(&team.agent, "Invoices fail"))
             .await
             .unwrap();
-        let fixed = store.create_problem(admin, problem_for(&team.agent, "Fixed one")).await.unwrap();
-        let fixed = store.record(admin, fixed.problem.id, None, EventKind::Fixed { summary: "done".into() }).await.unwrap();
-        let supervisors_problem = store.create_problem(admin, problem_for(&team.supervisor, "Theirs")).await.unwrap();
-        let due = app.now().checked_add(SignedDuration::from_hours(48)).unwrap();
+        let waiting = store
+            .create_problem(admin, problem_for(&team.agent, "Waiting one"))
+            .await
+            .unwrap();
+        let waiting = store
+            .record(
+                admin,
+                waiting.problem.id,
+                None,
+                EventKind::Waiting {
+                    on: WaitingOn::Vendor,
+                    reason: "patch".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let fixed = store
+            .create_problem(admin, problem_for(&team.agent, "Fixed one"))
+            .await
+            .unwrap();
+        let fixed = store
+            .record(
+                admin,
+                fixed.problem.id,
+                None,
+                EventKind::Fixed {
+                    summary: "done".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let supervisors_problem = store
+            .create_problem(admin, problem_for(&team.supervisor, "Theirs"))
+            .await
+            .unwrap();
+        let due = app
+            .now()
+            .checked_add(SignedDuration::from_hours(48))
+            .unwrap();
         let promise_by = |user: &User| NewPromise {
             what: "Daily status by email".into(),
             contacts: vec![contact.id],
@@ -110,8 +172,14 @@ impl World {
             problem: Some(problem.problem.id),
             due_at: due,
         };
-        let agents_promise = store.create_promise(admin, promise_by(&team.agent)).await.unwrap();
-        let supervisors_promise = store.create_promise(admin, promise_by(&team.supervisor)).await.unwrap();
+        let agents_promise = store
+            .create_promise(admin, promise_by(&team.agent))
+            .await
+            .unwrap();
+        let supervisors_promise = store
+            .create_promise(admin, promise_by(&team.supervisor))
+            .await
+            .unwrap();
         Self {
             account,
             contact,

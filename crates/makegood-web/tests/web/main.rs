@@ -1,7 +1,9 @@
 //! In-process HTTP tests of the whole app.
 
 mod common;
+mod errors;
 mod fixture;
 mod flows;
-mod errors;
+mod openapi;
+mod pages;
 mod roles;

@@ -1,5 +1,7 @@
 //! In-process HTTP tests of the whole app.
 
+#![expect(clippy::unwrap_used, reason = "a test helper that cannot do its job should fail the test loudly")]
+
 mod common;
 mod errors;
 mod fixture;

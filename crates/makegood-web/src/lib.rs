@@ -53,7 +53,12 @@ pub fn app(store: Store, config: Config) -> Router {
             state.clone(),
             idempotency::layer,
         ))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Spans name the path only: query strings can carry secrets (the setup token).
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(
+            |request: &axum::http::Request<axum::body::Body>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            },
+        ))
         .with_state(state)
 }
 

@@ -92,7 +92,15 @@ pub async fn create_member(
         check.fail("password", message);
     }
     check.finish()?;
-    let password_hash = body.password.as_deref().map(hash_password).transpose()?;
+    let password_hash = match body.password {
+        // Hashing is deliberately slow; keep it off the async workers.
+        Some(password) => Some(
+            tokio::task::spawn_blocking(move || hash_password(&password))
+                .await
+                .map_err(|e| AppError::Internal(e.into()))??,
+        ),
+        None => None,
+    };
     let remedy_authority = body
         .remedy_authority
         .unwrap_or(Money::new(0, me.member.remedy_authority.currency));

@@ -1,6 +1,9 @@
 //! In-process HTTP tests of the whole app.
 
-#![expect(clippy::unwrap_used, reason = "a test helper that cannot do its job should fail the test loudly")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test helper that cannot do its job should fail the test loudly"
+)]
 
 mod common;
 mod errors;
@@ -9,3 +12,4 @@ mod flows;
 mod openapi;
 mod pages;
 mod roles;
+mod route_table;

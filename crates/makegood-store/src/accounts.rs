@@ -2,8 +2,8 @@
 
 use makegood_domain::{Account, AccountId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
+    NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 
 use crate::cursor::{Cursor, Keyset, after_name, page};
@@ -17,7 +17,12 @@ const LIST: &str = "accounts";
 const MAX_DEPTH: usize = 32;
 
 fn to_account(a: account::Model) -> Account {
-    Account { id: AccountId(a.id), name: a.name, parent: a.parent_id.map(AccountId), tier: a.tier }
+    Account {
+        id: AccountId(a.id),
+        name: a.name,
+        parent: a.parent_id.map(AccountId),
+        tier: a.tier,
+    }
 }
 
 async fn find<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<account::Model>> {
@@ -25,19 +30,32 @@ async fn find<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<account::Mode
 }
 
 /// Checks that `parent` exists and that `child` (if already stored) is not among its ancestors.
-async fn check_parent<C: ConnectionTrait>(c: &C, child: Option<i64>, parent: AccountId) -> Result<()> {
+async fn check_parent<C: ConnectionTrait>(
+    c: &C,
+    child: Option<i64>,
+    parent: AccountId,
+) -> Result<()> {
     let mut next = Some(parent.0);
     for _ in 0..MAX_DEPTH {
         let Some(id) = next else { return Ok(()) };
         if Some(id) == child {
-            return Err(StoreError::invalid("parent", "an account cannot be located under itself"));
+            return Err(StoreError::invalid(
+                "parent",
+                "an account cannot be located under itself",
+            ));
         }
         let Some(a) = find(c, id).await? else {
-            return Err(StoreError::invalid("parent", format!("account {id} does not exist")));
+            return Err(StoreError::invalid(
+                "parent",
+                format!("account {id} does not exist"),
+            ));
         };
         next = a.parent_id;
     }
-    Err(StoreError::invalid("parent", format!("accounts nest at most {MAX_DEPTH} levels deep")))
+    Err(StoreError::invalid(
+        "parent",
+        format!("accounts nest at most {MAX_DEPTH} levels deep"),
+    ))
 }
 
 pub(crate) async fn create(store: &Store, new: NewAccount) -> Result<Account> {
@@ -46,25 +64,41 @@ pub(crate) async fn create(store: &Store, new: NewAccount) -> Result<Account> {
     if let Some(parent) = new.parent {
         check_parent(&store.db, None, parent).await?;
     }
-    let row = account::ActiveModel { id: NotSet, name: Set(name), parent_id: Set(new.parent.map(|p| p.0)), tier: Set(tier) }
-        .insert(&store.db)
-        .await
-        .db()?;
+    let row = account::ActiveModel {
+        id: NotSet,
+        name: Set(name),
+        parent_id: Set(new.parent.map(|p| p.0)),
+        tier: Set(tier),
+    }
+    .insert(&store.db)
+    .await
+    .db()?;
     Ok(to_account(row))
 }
 
 pub(crate) async fn get(store: &Store, id: AccountId) -> Result<Account> {
-    find(&store.db, id.0).await?.map(to_account).ok_or(StoreError::not_found("account"))
+    find(&store.db, id.0)
+        .await?
+        .map(to_account)
+        .ok_or(StoreError::not_found("account"))
 }
 
-pub(crate) async fn list(store: &Store, parent: Option<AccountId>, page_request: &PageRequest) -> Result<Page<Account>> {
+pub(crate) async fn list(
+    store: &Store,
+    parent: Option<AccountId>,
+    page_request: &PageRequest,
+) -> Result<Page<Account>> {
     let keyset = Keyset::of(page_request, LIST)?;
     let mut query = account::Entity::find();
     if let Some(parent) = parent {
         query = query.filter(account::Column::ParentId.eq(parent.0));
     }
     if let Some(after) = &keyset.after {
-        query = query.filter(after_name(account::Column::Name, account::Column::Id, after));
+        query = query.filter(after_name(
+            account::Column::Name,
+            account::Column::Id,
+            after,
+        ));
     }
     let rows = query
         .order_by_asc(account::Column::Name)
@@ -73,13 +107,18 @@ pub(crate) async fn list(store: &Store, parent: Option<AccountId>, page_request:
         .all(&store.db)
         .await
         .db()?;
-    let (rows, next) = keyset.finish(rows, |a| Cursor { s: Some(a.name.clone()), ..Cursor::new(LIST, a.id) });
+    let (rows, next) = keyset.finish(rows, |a| Cursor {
+        s: Some(a.name.clone()),
+        ..Cursor::new(LIST, a.id)
+    });
     Ok(page(rows.into_iter().map(to_account).collect(), next))
 }
 
 pub(crate) async fn update(store: &Store, id: AccountId, patch: AccountPatch) -> Result<Account> {
     let txn = store.write().await?;
-    let current = find(&txn, id.0).await?.ok_or(StoreError::not_found("account"))?;
+    let current = find(&txn, id.0)
+        .await?
+        .ok_or(StoreError::not_found("account"))?;
     let mut row = current.into_active_model();
     if let Some(name) = &patch.name {
         row.name = Set(text("name", name, 200)?);
@@ -93,22 +132,52 @@ pub(crate) async fn update(store: &Store, id: AccountId, patch: AccountPatch) ->
     if let Some(tier) = &patch.tier {
         row.tier = Set(optional_field("tier", tier.as_deref(), 40)?);
     }
-    let saved = if row.is_changed() { row.update(&txn).await.db()? } else { find(&txn, id.0).await?.ok_or(StoreError::not_found("account"))? };
+    let saved = if row.is_changed() {
+        row.update(&txn).await.db()?
+    } else {
+        find(&txn, id.0)
+            .await?
+            .ok_or(StoreError::not_found("account"))?
+    };
     txn.commit().await.db()?;
     Ok(to_account(saved))
 }
 
 pub(crate) async fn delete(store: &Store, id: AccountId) -> Result<()> {
     let txn = store.write().await?;
-    find(&txn, id.0).await?.ok_or(StoreError::not_found("account"))?;
-    let in_use = |what: &str| StoreError::Conflict(format!("account {id} still has {what}; it cannot be deleted"));
-    if account::Entity::find().filter(account::Column::ParentId.eq(id.0)).count(&txn).await.db()? > 0 {
+    find(&txn, id.0)
+        .await?
+        .ok_or(StoreError::not_found("account"))?;
+    let in_use = |what: &str| {
+        StoreError::Conflict(format!(
+            "account {id} still has {what}; it cannot be deleted"
+        ))
+    };
+    if account::Entity::find()
+        .filter(account::Column::ParentId.eq(id.0))
+        .count(&txn)
+        .await
+        .db()?
+        > 0
+    {
         return Err(in_use("locations"));
     }
-    if contact::Entity::find().filter(contact::Column::AccountId.eq(id.0)).count(&txn).await.db()? > 0 {
+    if contact::Entity::find()
+        .filter(contact::Column::AccountId.eq(id.0))
+        .count(&txn)
+        .await
+        .db()?
+        > 0
+    {
         return Err(in_use("contacts"));
     }
-    if problem_account::Entity::find().filter(problem_account::Column::AccountId.eq(id.0)).count(&txn).await.db()? > 0 {
+    if problem_account::Entity::find()
+        .filter(problem_account::Column::AccountId.eq(id.0))
+        .count(&txn)
+        .await
+        .db()?
+        > 0
+    {
         return Err(in_use("problems"));
     }
     account::Entity::delete_by_id(id.0).exec(&txn).await.db()?;

@@ -36,7 +36,11 @@ pub(crate) async fn create_session(
     Ok(())
 }
 
-pub(crate) async fn session(store: &Store, token_hash: &str, now: Timestamp) -> Result<Option<(Member, String)>> {
+pub(crate) async fn session(
+    store: &Store,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<(Member, String)>> {
     let Some(s) = session::Entity::find_by_id(token_hash.to_owned())
         .filter(session::Column::ExpiresAt.gt(to_db(now)))
         .one(&store.db)
@@ -45,14 +49,21 @@ pub(crate) async fn session(store: &Store, token_hash: &str, now: Timestamp) -> 
     else {
         return Ok(None);
     };
-    match member::Entity::find_by_id(s.member_id).one(&store.db).await.db()? {
+    match member::Entity::find_by_id(s.member_id)
+        .one(&store.db)
+        .await
+        .db()?
+    {
         Some(m) if m.active => Ok(Some((to_member(m)?, s.csrf_token))),
         _ => Ok(None),
     }
 }
 
 pub(crate) async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
-    session::Entity::delete_by_id(token_hash.to_owned()).exec(&store.db).await.db()?;
+    session::Entity::delete_by_id(token_hash.to_owned())
+        .exec(&store.db)
+        .await
+        .db()?;
     Ok(())
 }
 
@@ -90,7 +101,10 @@ pub(crate) async fn create_api_token(
     to_token(row)
 }
 
-pub(crate) async fn list_api_tokens(store: &Store, member: Option<MemberId>) -> Result<Vec<ApiToken>> {
+pub(crate) async fn list_api_tokens(
+    store: &Store,
+    member: Option<MemberId>,
+) -> Result<Vec<ApiToken>> {
     let mut query = api_token::Entity::find().filter(api_token::Column::Revoked.eq(false));
     if let Some(m) = member {
         query = query.filter(api_token::Column::MemberId.eq(m.0));
@@ -126,10 +140,18 @@ pub(crate) async fn revoke_api_token(store: &Store, id: i64) -> Result<()> {
         .exec(&store.db)
         .await
         .db()?;
-    if result.rows_affected == 0 { Err(StoreError::not_found("API token")) } else { Ok(()) }
+    if result.rows_affected == 0 {
+        Err(StoreError::not_found("API token"))
+    } else {
+        Ok(())
+    }
 }
 
-pub(crate) async fn token_member(store: &Store, token_hash: &str, now: Timestamp) -> Result<Option<Member>> {
+pub(crate) async fn token_member(
+    store: &Store,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<Option<Member>> {
     let Some(token) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::Revoked.eq(false))
@@ -139,7 +161,11 @@ pub(crate) async fn token_member(store: &Store, token_hash: &str, now: Timestamp
     else {
         return Ok(None);
     };
-    let Some(m) = member::Entity::find_by_id(token.member_id).one(&store.db).await.db()? else {
+    let Some(m) = member::Entity::find_by_id(token.member_id)
+        .one(&store.db)
+        .await
+        .db()?
+    else {
         return Ok(None);
     };
     if !m.active {

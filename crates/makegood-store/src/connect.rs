@@ -3,10 +3,12 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
+};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode, SqlxSqliteConnector, TransactionOptions,
-    TransactionTrait,
+    ConnectOptions, Database, DatabaseTransaction, SqliteTransactionMode, SqlxSqliteConnector,
+    TransactionOptions, TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
@@ -36,7 +38,10 @@ impl Store {
                 .connect_with(options)
                 .await
                 .map_err(|e| StoreError::Database(format!("cannot open {url}: {e}")))?;
-            Ok(Store { db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool), backend: Backend::Sqlite })
+            Ok(Store {
+                db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                backend: Backend::Sqlite,
+            })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // --- PostgreSQL.
             let mut options = ConnectOptions::new(url.to_owned());
@@ -44,9 +49,15 @@ impl Store {
             let db = Database::connect(options)
                 .await
                 .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-            Ok(Store { db, backend: Backend::Postgres })
+            Ok(Store {
+                db,
+                backend: Backend::Postgres,
+            })
         } else {
-            Err(StoreError::invalid("database_url", "must start with sqlite:// or postgres://"))
+            Err(StoreError::invalid(
+                "database_url",
+                "must start with sqlite:// or postgres://",
+            ))
         }
     }
 

@@ -54,15 +54,18 @@ pub(crate) fn parse_name<T: DeserializeOwned>(s: &str) -> Result<T> {
 
 /// Serialises a value stored as JSON text.
 pub(crate) fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    serde_json::to_string(value).map_err(|e| StoreError::Database(format!("cannot encode JSON: {e}")))
+    serde_json::to_string(value)
+        .map_err(|e| StoreError::Database(format!("cannot encode JSON: {e}")))
 }
 
 /// Parses a value stored as JSON text.
 pub(crate) fn from_json<T: DeserializeOwned>(s: &str) -> Result<T> {
-    serde_json::from_str(s).map_err(|e| StoreError::Database(format!("unexpected stored JSON: {e}")))
+    serde_json::from_str(s)
+        .map_err(|e| StoreError::Database(format!("unexpected stored JSON: {e}")))
 }
 
 /// Parses a stored email.
 pub(crate) fn email(s: &str) -> Result<makegood_domain::Email> {
-    makegood_domain::Email::parse(s).map_err(|e| StoreError::Database(format!("stored email {s:?} {e}")))
+    makegood_domain::Email::parse(s)
+        .map_err(|e| StoreError::Database(format!("stored email {s:?} {e}")))
 }

@@ -28,7 +28,11 @@ pub(crate) struct Cursor {
 impl Cursor {
     /// A cursor of list `list` at row `id`.
     pub fn new(list: &str, id: i64) -> Self {
-        Self { l: list.to_owned(), id, ..Self::default() }
+        Self {
+            l: list.to_owned(),
+            id,
+            ..Self::default()
+        }
     }
 
     fn encode(&self) -> String {
@@ -48,13 +52,19 @@ impl Keyset {
     pub fn of(page: &PageRequest, list: &str) -> Result<Self> {
         let limit = page.limit.unwrap_or(DEFAULT_LIMIT);
         if !(1..=MAX_LIMIT).contains(&limit) {
-            return Err(StoreError::invalid("limit", format!("must be between 1 and {MAX_LIMIT}")));
+            return Err(StoreError::invalid(
+                "limit",
+                format!("must be between 1 and {MAX_LIMIT}"),
+            ));
         }
         let after = match page.cursor.as_deref() {
             None | Some("") => None,
             Some(s) => Some(decode(s, list)?),
         };
-        Ok(Self { after, limit: u64::from(limit) })
+        Ok(Self {
+            after,
+            limit: u64::from(limit),
+        })
     }
 
     /// How many rows to fetch: one more than the page, to know whether another follows.
@@ -63,7 +73,11 @@ impl Keyset {
     }
 
     /// Cuts the fetched `rows` to the page and computes the next cursor from the last row kept.
-    pub fn finish<R>(&self, mut rows: Vec<R>, cursor_of: impl Fn(&R) -> Cursor) -> (Vec<R>, Option<String>) {
+    pub fn finish<R>(
+        &self,
+        mut rows: Vec<R>,
+        cursor_of: impl Fn(&R) -> Cursor,
+    ) -> (Vec<R>, Option<String>) {
         let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
         if rows.len() > limit {
             rows.truncate(limit);
@@ -76,16 +90,27 @@ impl Keyset {
 }
 
 fn decode(s: &str, list: &str) -> Result<Cursor> {
-    let bad = || StoreError::invalid("cursor", "is not a cursor of this list; start again without one");
+    let bad = || {
+        StoreError::invalid(
+            "cursor",
+            "is not a cursor of this list; start again without one",
+        )
+    };
     let bytes = hex::decode(s).map_err(|_| bad())?;
     let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if cursor.l == list { Ok(cursor) } else { Err(bad()) }
+    if cursor.l == list {
+        Ok(cursor)
+    } else {
+        Err(bad())
+    }
 }
 
 /// Rows after `after` in (name, id) order.
 pub(crate) fn after_name<C: ColumnTrait>(name: C, id: C, after: &Cursor) -> Condition {
     let s = after.s.clone().unwrap_or_default();
-    Condition::any().add(name.gt(s.clone())).add(Condition::all().add(name.eq(s)).add(id.gt(after.id)))
+    Condition::any()
+        .add(name.gt(s.clone()))
+        .add(Condition::all().add(name.eq(s)).add(id.gt(after.id)))
 }
 
 /// A page of `items` with `next_cursor`.
@@ -99,11 +124,34 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_belong_to_their_list() {
-        let c = Cursor { l: "members".into(), s: Some("Ann".into()), t: None, id: 7 };
+        let c = Cursor {
+            l: "members".into(),
+            s: Some("Ann".into()),
+            t: None,
+            id: 7,
+        };
         assert_eq!(decode(&c.encode(), "members").unwrap(), c);
         assert!(decode(&c.encode(), "accounts").is_err());
         assert!(decode("zz", "members").is_err());
-        assert!(Keyset::of(&PageRequest { cursor: None, limit: Some(0) }, "x").is_err());
-        assert!(Keyset::of(&PageRequest { cursor: None, limit: Some(201) }, "x").is_err());
+        assert!(
+            Keyset::of(
+                &PageRequest {
+                    cursor: None,
+                    limit: Some(0)
+                },
+                "x"
+            )
+            .is_err()
+        );
+        assert!(
+            Keyset::of(
+                &PageRequest {
+                    cursor: None,
+                    limit: Some(201)
+                },
+                "x"
+            )
+            .is_err()
+        );
     }
 }

@@ -21,9 +21,17 @@ use crate::{Result, Store, StoreError, policies};
 /// The most duties one call returns.
 const MAX: u32 = 500;
 
-pub(crate) async fn duties(store: &Store, member: Option<MemberId>, now: Timestamp, limit: u32) -> Result<Vec<Duty>> {
+pub(crate) async fn duties(
+    store: &Store,
+    member: Option<MemberId>,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<Duty>> {
     if limit == 0 || limit > MAX {
-        return Err(StoreError::invalid("limit", format!("must be between 1 and {MAX}")));
+        return Err(StoreError::invalid(
+            "limit",
+            format!("must be between 1 and {MAX}"),
+        ));
     }
     let take = u64::from(limit);
     let at = to_db(now);
@@ -67,7 +75,13 @@ pub(crate) async fn duties(store: &Store, member: Option<MemberId>, now: Timesta
         )
     };
     let mut promise_rows: BTreeMap<i64, promise::Model> = BTreeMap::new();
-    let soonest = open().order_by_asc(promise::Column::DueAt).order_by_asc(promise::Column::Id).limit(take).all(&txn).await.db()?;
+    let soonest = open()
+        .order_by_asc(promise::Column::DueAt)
+        .order_by_asc(promise::Column::Id)
+        .limit(take)
+        .all(&txn)
+        .await
+        .db()?;
     let at_risk = open()
         .filter(promise::Column::WarnAt.lte(at))
         .order_by_asc(promise::Column::DueAt)
@@ -81,15 +95,26 @@ pub(crate) async fn duties(store: &Store, member: Option<MemberId>, now: Timesta
 
     let mut duties = Vec::new();
     let views = problem_load::views(&txn, &problems, &policies, now).await?;
-    let primary: Vec<i64> = views.iter().filter_map(|v| v.problem.accounts.first().map(|a| a.0)).collect();
+    let primary: Vec<i64> = views
+        .iter()
+        .filter_map(|v| v.problem.accounts.first().map(|a| a.0))
+        .collect();
     let names = account_names(&txn, primary).await?;
     for v in &views {
-        let customer = v.problem.accounts.first().and_then(|a| names.get(&a.0)).map_or("the customer", String::as_str);
+        let customer = v
+            .problem
+            .accounts
+            .first()
+            .and_then(|a| names.get(&a.0))
+            .map_or("the customer", String::as_str);
         duties.extend(Duty::for_problem(&v.problem, customer, &v.clocks));
     }
 
     let promise_views = promises::views(&txn, &promise_rows, &policies, now).await?;
-    let first_contacts: Vec<i64> = promise_views.iter().filter_map(|v| v.promise.contacts.first().map(|c| c.0)).collect();
+    let first_contacts: Vec<i64> = promise_views
+        .iter()
+        .filter_map(|v| v.promise.contacts.first().map(|c| c.0))
+        .collect();
     let contacts: HashMap<i64, contact::Model> = if first_contacts.is_empty() {
         HashMap::new()
     } else {
@@ -103,7 +128,10 @@ pub(crate) async fn duties(store: &Store, member: Option<MemberId>, now: Timesta
             .collect()
     };
     let names = account_names(&txn, contacts.values().map(|c| c.account_id).collect()).await?;
-    let problem_ids: Vec<i64> = promise_views.iter().filter_map(|v| v.promise.problem.map(|p| p.0)).collect();
+    let problem_ids: Vec<i64> = promise_views
+        .iter()
+        .filter_map(|v| v.promise.problem.map(|p| p.0))
+        .collect();
     let refs: HashMap<i64, ProblemRef> = if problem_ids.is_empty() {
         HashMap::new()
     } else {
@@ -126,7 +154,12 @@ pub(crate) async fn duties(store: &Store, member: Option<MemberId>, now: Timesta
     for v in promise_views {
         let contact = v.promise.contacts.first().and_then(|c| contacts.get(&c.0));
         let customer = contact
-            .map(|c| names.get(&c.account_id).cloned().unwrap_or_else(|| c.name.clone()))
+            .map(|c| {
+                names
+                    .get(&c.account_id)
+                    .cloned()
+                    .unwrap_or_else(|| c.name.clone())
+            })
             .unwrap_or_else(|| "the customer".to_owned());
         let clock = promise_clock(&v.promise, &policies, now);
         let problem = v.promise.problem.and_then(|p| refs.get(&p.0).cloned());

@@ -9,7 +9,9 @@ pub enum StoreError {
     #[error("{what} not found")]
     NotFound { what: &'static str },
     /// The caller's version (`If-Match`) is not the current one.
-    #[error("the {what} was changed by someone else (now at version {current}); reload and try again")]
+    #[error(
+        "the {what} was changed by someone else (now at version {current}); reload and try again"
+    )]
     Stale { what: &'static str, current: i64 },
     /// Input that parsed but does not fit: a contact of another account, an owner who is a viewer …
     #[error("{field}: {message}")]
@@ -25,7 +27,10 @@ pub enum StoreError {
 impl StoreError {
     /// An [`StoreError::Invalid`] for `field`.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self::Invalid { field: field.into(), message: message.into() }
+        Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
     }
 
     /// A [`StoreError::NotFound`] for `what`.
@@ -40,9 +45,9 @@ pub(crate) fn from_db(e: DbErr) -> StoreError {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             StoreError::Conflict("that already exists".into())
         }
-        Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
-            StoreError::Conflict("it refers to something that does not exist, or is still referred to".into())
-        }
+        Some(SqlErr::ForeignKeyConstraintViolation(_)) => StoreError::Conflict(
+            "it refers to something that does not exist, or is still referred to".into(),
+        ),
         _ => StoreError::Database(e.to_string()),
     }
 }

@@ -9,7 +9,11 @@ use crate::db::idempotency_key;
 use crate::error::DbResult;
 use crate::{Result, Store, StoreError, StoredResponse};
 
-pub(crate) async fn lookup(store: &Store, member: MemberId, key: &str) -> Result<Option<StoredResponse>> {
+pub(crate) async fn lookup(
+    store: &Store,
+    member: MemberId,
+    key: &str,
+) -> Result<Option<StoredResponse>> {
     let row = idempotency_key::Entity::find()
         .filter(idempotency_key::Column::MemberId.eq(member.0))
         .filter(idempotency_key::Column::Key.eq(key))
@@ -32,7 +36,10 @@ pub(crate) async fn save(
     now: Timestamp,
 ) -> Result<()> {
     if key.is_empty() || key.chars().count() > 255 {
-        return Err(StoreError::invalid("idempotency_key", "must be 1 to 255 characters"));
+        return Err(StoreError::invalid(
+            "idempotency_key",
+            "must be 1 to 255 characters",
+        ));
     }
     let key = key.to_owned();
     let row = idempotency_key::ActiveModel {
@@ -45,7 +52,10 @@ pub(crate) async fn save(
         created_at: Set(to_db(now)),
     };
     idempotency_key::Entity::insert(row)
-        .on_conflict_do_nothing_on([idempotency_key::Column::MemberId, idempotency_key::Column::Key])
+        .on_conflict_do_nothing_on([
+            idempotency_key::Column::MemberId,
+            idempotency_key::Column::Key,
+        ])
         .exec(&store.db)
         .await
         .db()?;

@@ -20,6 +20,7 @@ mod error;
 mod idempotency;
 mod members;
 mod migration;
+mod operations;
 mod parties;
 mod policies;
 mod problems;

@@ -18,8 +18,10 @@ const LIST: &str = "members";
 
 /// A stored member as a domain member.
 pub(crate) fn to_member(m: member::Model) -> Result<Member> {
-    let role = Role::parse(&m.role).ok_or_else(|| StoreError::Database(format!("unknown role {:?}", m.role)))?;
-    let currency = Currency::new(&m.authority_currency).map_err(|e| StoreError::Database(e.to_string()))?;
+    let role = Role::parse(&m.role)
+        .ok_or_else(|| StoreError::Database(format!("unknown role {:?}", m.role)))?;
+    let currency =
+        Currency::new(&m.authority_currency).map_err(|e| StoreError::Database(e.to_string()))?;
     Ok(Member {
         id: MemberId(m.id),
         name: m.name,
@@ -37,7 +39,11 @@ fn taken(email: &Email) -> impl FnOnce() -> String {
 }
 
 /// Inserts a member inside the caller's transaction.
-pub(crate) async fn insert<C: ConnectionTrait>(c: &C, new: NewMember, now: Timestamp) -> Result<Member> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    c: &C,
+    new: NewMember,
+    now: Timestamp,
+) -> Result<Member> {
     let name = text("name", &new.name, 120)?;
     let zone = time_zone(&new.time_zone)?;
     let row = member::ActiveModel {
@@ -63,7 +69,11 @@ pub(crate) async fn create(store: &Store, new: NewMember, now: Timestamp) -> Res
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(c: &C, id: MemberId) -> Result<member::Model> {
-    member::Entity::find_by_id(id.0).one(c).await.db()?.ok_or(StoreError::not_found("member"))
+    member::Entity::find_by_id(id.0)
+        .one(c)
+        .await
+        .db()?
+        .ok_or(StoreError::not_found("member"))
 }
 
 pub(crate) async fn get(store: &Store, id: MemberId) -> Result<Member> {
@@ -83,9 +93,14 @@ pub(crate) async fn list(store: &Store, page_request: &PageRequest) -> Result<Pa
         .all(&store.db)
         .await
         .db()?;
-    let (rows, next) =
-        keyset.finish(rows, |m| Cursor { s: Some(m.name.clone()), ..Cursor::new(LIST, m.id) });
-    Ok(page(rows.into_iter().map(to_member).collect::<Result<_>>()?, next))
+    let (rows, next) = keyset.finish(rows, |m| Cursor {
+        s: Some(m.name.clone()),
+        ..Cursor::new(LIST, m.id)
+    });
+    Ok(page(
+        rows.into_iter().map(to_member).collect::<Result<_>>()?,
+        next,
+    ))
 }
 
 pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> Result<Member> {
@@ -113,15 +128,25 @@ pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> R
     if !row.is_changed() {
         return get(store, id).await;
     }
-    let saved = row.update(&store.db).await.map_err(|e| match &patch.email {
-        Some(email) => unique_or(e, taken(email)),
-        None => crate::error::from_db(e),
-    })?;
+    let saved = row
+        .update(&store.db)
+        .await
+        .map_err(|e| match &patch.email {
+            Some(email) => unique_or(e, taken(email)),
+            None => crate::error::from_db(e),
+        })?;
     to_member(saved)
 }
 
-pub(crate) async fn credentials(store: &Store, email: &Email) -> Result<Option<(Member, Option<String>)>> {
-    let row = member::Entity::find().filter(member::Column::Email.eq(email.as_str())).one(&store.db).await.db()?;
+pub(crate) async fn credentials(
+    store: &Store,
+    email: &Email,
+) -> Result<Option<(Member, Option<String>)>> {
+    let row = member::Entity::find()
+        .filter(member::Column::Email.eq(email.as_str()))
+        .one(&store.db)
+        .await
+        .db()?;
     row.map(|m| {
         let hash = m.password_hash.clone();
         to_member(m).map(|member| (member, hash))
@@ -131,10 +156,17 @@ pub(crate) async fn credentials(store: &Store, email: &Email) -> Result<Option<(
 
 pub(crate) async fn set_password_hash(store: &Store, id: MemberId, hash: &str) -> Result<()> {
     let result = member::Entity::update_many()
-        .col_expr(member::Column::PasswordHash, sea_orm::sea_query::Expr::value(hash.to_owned()))
+        .col_expr(
+            member::Column::PasswordHash,
+            sea_orm::sea_query::Expr::value(hash.to_owned()),
+        )
         .filter(member::Column::Id.eq(id.0))
         .exec(&store.db)
         .await
         .db()?;
-    if result.rows_affected == 0 { Err(StoreError::not_found("member")) } else { Ok(()) }
+    if result.rows_affected == 0 {
+        Err(StoreError::not_found("member"))
+    } else {
+        Ok(())
+    }
 }

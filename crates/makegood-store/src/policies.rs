@@ -2,7 +2,10 @@
 //! recomputes the materialised deadlines of every problem not closed and every open promise.
 
 use makegood_domain::Policies;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
 
 use crate::convert::{from_json, to_json};
 use crate::db::{policy, problem, promise};
@@ -26,7 +29,9 @@ pub(crate) async fn get(store: &Store) -> Result<Policies> {
 }
 
 pub(crate) async fn set(store: &Store, policies: &Policies) -> Result<Policies> {
-    policies.validate().map_err(|e| StoreError::invalid(e.field, e.message))?;
+    policies
+        .validate()
+        .map_err(|e| StoreError::invalid(e.field, e.message))?;
     let data = to_json(policies)?;
     let txn = store.write().await?;
     let updated = policy::Entity::update_many()
@@ -36,10 +41,13 @@ pub(crate) async fn set(store: &Store, policies: &Policies) -> Result<Policies> 
         .await
         .db()?;
     if updated.rows_affected == 0 {
-        policy::Entity::insert(policy::ActiveModel { id: sea_orm::Set(ROW), data: sea_orm::Set(data) })
-            .exec(&txn)
-            .await
-            .db()?;
+        policy::Entity::insert(policy::ActiveModel {
+            id: sea_orm::Set(ROW),
+            data: sea_orm::Set(data),
+        })
+        .exec(&txn)
+        .await
+        .db()?;
     }
     recompute(&txn, policies).await?;
     txn.commit().await.db()?;
@@ -76,9 +84,16 @@ async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()>
         let Some(last) = rows.last() else { break };
         after = last.id;
         for row in rows {
-            let warn_at = promises::warn_at(crate::convert::from_db(row.made_at)?, crate::convert::from_db(row.due_at)?, policies);
+            let warn_at = promises::warn_at(
+                crate::convert::from_db(row.made_at)?,
+                crate::convert::from_db(row.due_at)?,
+                policies,
+            );
             promise::Entity::update_many()
-                .col_expr(promise::Column::WarnAt, Expr::value(crate::convert::to_db(warn_at)))
+                .col_expr(
+                    promise::Column::WarnAt,
+                    Expr::value(crate::convert::to_db(warn_at)),
+                )
                 .filter(promise::Column::Id.eq(row.id))
                 .exec(c)
                 .await

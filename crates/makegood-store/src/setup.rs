@@ -7,8 +7,8 @@ use jiff::Timestamp;
 use makegood_domain::{Member, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, TransactionTrait,
 };
 
 use crate::convert::to_db;
@@ -41,13 +41,21 @@ async fn anyone<C: ConnectionTrait>(c: &C) -> Result<bool> {
 }
 
 pub(crate) async fn organisation(store: &Store) -> Result<Option<Organisation>> {
-    let row = organisation::Entity::find_by_id(ROW).one(&store.db).await.db()?;
+    let row = organisation::Entity::find_by_id(ROW)
+        .one(&store.db)
+        .await
+        .db()?;
     Ok(row.and_then(|r| r.name).map(|name| Organisation { name }))
 }
 
 /// Names the organisation and creates its first admin, in the caller's transaction,
 /// which has locked the organisation row.
-async fn set_up<C: ConnectionTrait>(c: &C, name: &str, admin: NewMember, now: Timestamp) -> Result<Member> {
+async fn set_up<C: ConnectionTrait>(
+    c: &C,
+    name: &str,
+    admin: NewMember,
+    now: Timestamp,
+) -> Result<Member> {
     let name = text("organisation", name, 200)?;
     if anyone(c).await? {
         return Err(StoreError::Conflict("makegood is already set up".into()));
@@ -59,23 +67,47 @@ async fn set_up<C: ConnectionTrait>(c: &C, name: &str, admin: NewMember, now: Ti
         .exec(c)
         .await
         .db()?;
-    members::insert(c, NewMember { role: Role::Admin, ..admin }, now).await
+    members::insert(
+        c,
+        NewMember {
+            role: Role::Admin,
+            ..admin
+        },
+        now,
+    )
+    .await
 }
 
-pub(crate) async fn initialise(store: &Store, name: &str, admin: NewMember, now: Timestamp) -> Result<Member> {
+pub(crate) async fn initialise(
+    store: &Store,
+    name: &str,
+    admin: NewMember,
+    now: Timestamp,
+) -> Result<Member> {
     let txn = store.write().await?;
     ensure_row(&txn).await?;
-    organisation::Entity::find_by_id(ROW).lock_exclusive().one(&txn).await.db()?;
+    organisation::Entity::find_by_id(ROW)
+        .lock_exclusive()
+        .one(&txn)
+        .await
+        .db()?;
     let member = set_up(&txn, name, admin, now).await?;
     txn.commit().await.db()?;
     Ok(member)
 }
 
-pub(crate) async fn set_setup_token(store: &Store, token_hash: &str, _now: Timestamp) -> Result<()> {
+pub(crate) async fn set_setup_token(
+    store: &Store,
+    token_hash: &str,
+    _now: Timestamp,
+) -> Result<()> {
     let txn = store.write().await?;
     ensure_row(&txn).await?;
     organisation::Entity::update_many()
-        .col_expr(organisation::Column::SetupTokenHash, Expr::value(token_hash.to_owned()))
+        .col_expr(
+            organisation::Column::SetupTokenHash,
+            Expr::value(token_hash.to_owned()),
+        )
         .col_expr(organisation::Column::SetupTokenUsed, Expr::value(false))
         .filter(organisation::Column::Id.eq(ROW))
         .exec(&txn)
@@ -87,7 +119,8 @@ pub(crate) async fn set_setup_token(store: &Store, token_hash: &str, _now: Times
 pub(crate) async fn setup_token_valid(store: &Store, token_hash: &str) -> Result<bool> {
     let txn = store.db.begin().await.db()?;
     let row = organisation::Entity::find_by_id(ROW).one(&txn).await.db()?;
-    let token_ok = row.is_some_and(|r| !r.setup_token_used && r.setup_token_hash.as_deref() == Some(token_hash));
+    let token_ok = row
+        .is_some_and(|r| !r.setup_token_used && r.setup_token_hash.as_deref() == Some(token_hash));
     Ok(token_ok && !anyone(&txn).await?)
 }
 
@@ -109,7 +142,9 @@ pub(crate) async fn initialise_with_token(
         .await
         .db()?;
     if consumed.rows_affected != 1 {
-        return Err(StoreError::Conflict("this setup link is not valid or has already been used".into()));
+        return Err(StoreError::Conflict(
+            "this setup link is not valid or has already been used".into(),
+        ));
     }
     let member = set_up(&txn, name, admin, now).await?;
     txn.commit().await.db()?;

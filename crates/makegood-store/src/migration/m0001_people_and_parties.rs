@@ -112,7 +112,12 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_members_name_id", Members::Table, [Members::Name, Members::Id])).await?;
+        m.create_index(index(
+            "idx_members_name_id",
+            Members::Table,
+            [Members::Name, Members::Id],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Sessions::Table)
@@ -120,11 +125,25 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Sessions::MemberId))
                 .col(string(Sessions::CsrfToken))
                 .col(timestamp_with_time_zone(Sessions::ExpiresAt))
-                .foreign_key(&mut fk(Sessions::Table, Sessions::MemberId, Members::Table, Members::Id).on_delete(ForeignKeyAction::Cascade).take())
+                .foreign_key(
+                    &mut fk(
+                        Sessions::Table,
+                        Sessions::MemberId,
+                        Members::Table,
+                        Members::Id,
+                    )
+                    .on_delete(ForeignKeyAction::Cascade)
+                    .take(),
+                )
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_sessions_member", Sessions::Table, [Sessions::MemberId])).await?;
+        m.create_index(index(
+            "idx_sessions_member",
+            Sessions::Table,
+            [Sessions::MemberId],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(ApiTokens::Table)
@@ -135,11 +154,21 @@ impl MigrationTrait for Migration {
                 .col(timestamp_with_time_zone(ApiTokens::CreatedAt))
                 .col(timestamp_with_time_zone_null(ApiTokens::LastUsedAt))
                 .col(boolean(ApiTokens::Revoked).default(false))
-                .foreign_key(&mut fk(ApiTokens::Table, ApiTokens::MemberId, Members::Table, Members::Id))
+                .foreign_key(&mut fk(
+                    ApiTokens::Table,
+                    ApiTokens::MemberId,
+                    Members::Table,
+                    Members::Id,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_api_tokens_member", ApiTokens::Table, [ApiTokens::MemberId, ApiTokens::Id])).await?;
+        m.create_index(index(
+            "idx_api_tokens_member",
+            ApiTokens::Table,
+            [ApiTokens::MemberId, ApiTokens::Id],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Accounts::Table)
@@ -147,12 +176,27 @@ impl MigrationTrait for Migration {
                 .col(string(Accounts::Name))
                 .col(big_integer_null(Accounts::ParentId))
                 .col(string_null(Accounts::Tier))
-                .foreign_key(&mut fk(Accounts::Table, Accounts::ParentId, Accounts::Table, Accounts::Id))
+                .foreign_key(&mut fk(
+                    Accounts::Table,
+                    Accounts::ParentId,
+                    Accounts::Table,
+                    Accounts::Id,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_accounts_name_id", Accounts::Table, [Accounts::Name, Accounts::Id])).await?;
-        m.create_index(index("idx_accounts_parent", Accounts::Table, [Accounts::ParentId, Accounts::Name, Accounts::Id])).await?;
+        m.create_index(index(
+            "idx_accounts_name_id",
+            Accounts::Table,
+            [Accounts::Name, Accounts::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_accounts_parent",
+            Accounts::Table,
+            [Accounts::ParentId, Accounts::Name, Accounts::Id],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Contacts::Table)
@@ -162,12 +206,27 @@ impl MigrationTrait for Migration {
                 .col(string(Contacts::RoleTitle))
                 .col(string_null(Contacts::Email))
                 .col(string_null(Contacts::Phone))
-                .foreign_key(&mut fk(Contacts::Table, Contacts::AccountId, Accounts::Table, Accounts::Id))
+                .foreign_key(&mut fk(
+                    Contacts::Table,
+                    Contacts::AccountId,
+                    Accounts::Table,
+                    Accounts::Id,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_contacts_name_id", Contacts::Table, [Contacts::Name, Contacts::Id])).await?;
-        m.create_index(index("idx_contacts_account", Contacts::Table, [Contacts::AccountId, Contacts::Name, Contacts::Id])).await?;
+        m.create_index(index(
+            "idx_contacts_name_id",
+            Contacts::Table,
+            [Contacts::Name, Contacts::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_contacts_account",
+            Contacts::Table,
+            [Contacts::AccountId, Contacts::Name, Contacts::Id],
+        ))
+        .await?;
         m.create_table(
             Table::create()
                 .table(Vendors::Table)
@@ -177,7 +236,12 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_vendors_name_id", Vendors::Table, [Vendors::Name, Vendors::Id])).await
+        m.create_index(index(
+            "idx_vendors_name_id",
+            Vendors::Table,
+            [Vendors::Name, Vendors::Id],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

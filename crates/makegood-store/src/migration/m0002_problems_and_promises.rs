@@ -104,19 +104,58 @@ impl MigrationTrait for Migration {
                 .col(big_integer(Problems::Version))
                 .col(timestamp_with_time_zone_null(Problems::NextWarnAt))
                 .col(timestamp_with_time_zone_null(Problems::NextDueAt))
-                .foreign_key(&mut fk(Problems::Table, Problems::VendorId, Vendors::Table, Vendors::Id))
-                .foreign_key(&mut fk(Problems::Table, Problems::OwnerId, Members::Table, Members::Id))
+                .foreign_key(&mut fk(
+                    Problems::Table,
+                    Problems::VendorId,
+                    Vendors::Table,
+                    Vendors::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Problems::Table,
+                    Problems::OwnerId,
+                    Members::Table,
+                    Members::Id,
+                ))
                 .take(),
         )
         .await?;
-        
-        m.create_index(index("idx_problems_next_due", Problems::Table, [Problems::NextDueAt, Problems::Id])).await?;
-        m.create_index(index("idx_problems_next_warn", Problems::Table, [Problems::NextWarnAt, Problems::Id])).await?;
-        m.create_index(index("idx_problems_owner_next_due", Problems::Table, [Problems::OwnerId, Problems::NextDueAt, Problems::Id]))
-            .await?;
-        m.create_index(index("idx_problems_created", Problems::Table, [Problems::CreatedAt, Problems::Id])).await?;
-        m.create_index(index("idx_problems_status", Problems::Table, [Problems::Status, Problems::NextDueAt, Problems::Id])).await?;
-        m.create_index(index("idx_problems_vendor", Problems::Table, [Problems::VendorId])).await?;
+
+        m.create_index(index(
+            "idx_problems_next_due",
+            Problems::Table,
+            [Problems::NextDueAt, Problems::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_problems_next_warn",
+            Problems::Table,
+            [Problems::NextWarnAt, Problems::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_problems_owner_next_due",
+            Problems::Table,
+            [Problems::OwnerId, Problems::NextDueAt, Problems::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_problems_created",
+            Problems::Table,
+            [Problems::CreatedAt, Problems::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_problems_status",
+            Problems::Table,
+            [Problems::Status, Problems::NextDueAt, Problems::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_problems_vendor",
+            Problems::Table,
+            [Problems::VendorId],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -124,9 +163,23 @@ impl MigrationTrait for Migration {
                 .col(big_integer(ProblemAccounts::ProblemId))
                 .col(big_integer(ProblemAccounts::AccountId))
                 .col(integer(ProblemAccounts::Position))
-                .primary_key(Index::create().col(ProblemAccounts::ProblemId).col(ProblemAccounts::AccountId))
-                .foreign_key(&mut fk(ProblemAccounts::Table, ProblemAccounts::ProblemId, Problems::Table, Problems::Id))
-                .foreign_key(&mut fk(ProblemAccounts::Table, ProblemAccounts::AccountId, Accounts::Table, Accounts::Id))
+                .primary_key(
+                    Index::create()
+                        .col(ProblemAccounts::ProblemId)
+                        .col(ProblemAccounts::AccountId),
+                )
+                .foreign_key(&mut fk(
+                    ProblemAccounts::Table,
+                    ProblemAccounts::ProblemId,
+                    Problems::Table,
+                    Problems::Id,
+                ))
+                .foreign_key(&mut fk(
+                    ProblemAccounts::Table,
+                    ProblemAccounts::AccountId,
+                    Accounts::Table,
+                    Accounts::Id,
+                ))
                 .take(),
         )
         .await?;
@@ -143,9 +196,23 @@ impl MigrationTrait for Migration {
                 .col(big_integer(ProblemStakeholders::ProblemId))
                 .col(big_integer(ProblemStakeholders::ContactId))
                 .col(integer(ProblemStakeholders::Position))
-                .primary_key(Index::create().col(ProblemStakeholders::ProblemId).col(ProblemStakeholders::ContactId))
-                .foreign_key(&mut fk(ProblemStakeholders::Table, ProblemStakeholders::ProblemId, Problems::Table, Problems::Id))
-                .foreign_key(&mut fk(ProblemStakeholders::Table, ProblemStakeholders::ContactId, Contacts::Table, Contacts::Id))
+                .primary_key(
+                    Index::create()
+                        .col(ProblemStakeholders::ProblemId)
+                        .col(ProblemStakeholders::ContactId),
+                )
+                .foreign_key(&mut fk(
+                    ProblemStakeholders::Table,
+                    ProblemStakeholders::ProblemId,
+                    Problems::Table,
+                    Problems::Id,
+                ))
+                .foreign_key(&mut fk(
+                    ProblemStakeholders::Table,
+                    ProblemStakeholders::ContactId,
+                    Contacts::Table,
+                    Contacts::Id,
+                ))
                 .take(),
         )
         .await?;
@@ -172,21 +239,64 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Promises::RenegotiatedTo))
                 .col(big_integer(Promises::Version))
                 .col(timestamp_with_time_zone(Promises::WarnAt))
-                .foreign_key(&mut fk(Promises::Table, Promises::MadeBy, Members::Table, Members::Id))
-                .foreign_key(&mut fk(Promises::Table, Promises::ProblemId, Problems::Table, Problems::Id))
-                .foreign_key(&mut fk(Promises::Table, Promises::RenegotiatedFrom, Promises::Table, Promises::Id))
-                .foreign_key(&mut fk(Promises::Table, Promises::RenegotiatedTo, Promises::Table, Promises::Id))
+                .foreign_key(&mut fk(
+                    Promises::Table,
+                    Promises::MadeBy,
+                    Members::Table,
+                    Members::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Promises::Table,
+                    Promises::ProblemId,
+                    Problems::Table,
+                    Problems::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Promises::Table,
+                    Promises::RenegotiatedFrom,
+                    Promises::Table,
+                    Promises::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Promises::Table,
+                    Promises::RenegotiatedTo,
+                    Promises::Table,
+                    Promises::Id,
+                ))
                 .take(),
         )
         .await?;
-        
-        m.create_index(index("idx_promises_status_due", Promises::Table, [Promises::Status, Promises::DueAt, Promises::Id])).await?;
-        m.create_index(index("idx_promises_status_warn", Promises::Table, [Promises::Status, Promises::WarnAt, Promises::Id]))
-            .await?;
-        m.create_index(index("idx_promises_made_by_due", Promises::Table, [Promises::MadeBy, Promises::DueAt, Promises::Id]))
-            .await?;
-        m.create_index(index("idx_promises_due", Promises::Table, [Promises::DueAt, Promises::Id])).await?;
-        m.create_index(index("idx_promises_problem", Promises::Table, [Promises::ProblemId, Promises::DueAt])).await?;
+
+        m.create_index(index(
+            "idx_promises_status_due",
+            Promises::Table,
+            [Promises::Status, Promises::DueAt, Promises::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_promises_status_warn",
+            Promises::Table,
+            [Promises::Status, Promises::WarnAt, Promises::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_promises_made_by_due",
+            Promises::Table,
+            [Promises::MadeBy, Promises::DueAt, Promises::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_promises_due",
+            Promises::Table,
+            [Promises::DueAt, Promises::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_promises_problem",
+            Promises::Table,
+            [Promises::ProblemId, Promises::DueAt],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -194,14 +304,32 @@ impl MigrationTrait for Migration {
                 .col(big_integer(PromiseContacts::PromiseId))
                 .col(big_integer(PromiseContacts::ContactId))
                 .col(integer(PromiseContacts::Position))
-                .primary_key(Index::create().col(PromiseContacts::PromiseId).col(PromiseContacts::ContactId))
-                .foreign_key(&mut fk(PromiseContacts::Table, PromiseContacts::PromiseId, Promises::Table, Promises::Id))
-                .foreign_key(&mut fk(PromiseContacts::Table, PromiseContacts::ContactId, Contacts::Table, Contacts::Id))
+                .primary_key(
+                    Index::create()
+                        .col(PromiseContacts::PromiseId)
+                        .col(PromiseContacts::ContactId),
+                )
+                .foreign_key(&mut fk(
+                    PromiseContacts::Table,
+                    PromiseContacts::PromiseId,
+                    Promises::Table,
+                    Promises::Id,
+                ))
+                .foreign_key(&mut fk(
+                    PromiseContacts::Table,
+                    PromiseContacts::ContactId,
+                    Contacts::Table,
+                    Contacts::Id,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_promise_contacts_contact", PromiseContacts::Table, [PromiseContacts::ContactId]))
-            .await?;
+        m.create_index(index(
+            "idx_promise_contacts_contact",
+            PromiseContacts::Table,
+            [PromiseContacts::ContactId],
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -213,14 +341,39 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Events::ActorId))
                 .col(string(Events::Kind))
                 .col(text(Events::Data))
-                .foreign_key(&mut fk(Events::Table, Events::ProblemId, Problems::Table, Problems::Id))
-                .foreign_key(&mut fk(Events::Table, Events::PromiseId, Promises::Table, Promises::Id))
-                .foreign_key(&mut fk(Events::Table, Events::ActorId, Members::Table, Members::Id))
+                .foreign_key(&mut fk(
+                    Events::Table,
+                    Events::ProblemId,
+                    Problems::Table,
+                    Problems::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Events::Table,
+                    Events::PromiseId,
+                    Promises::Table,
+                    Promises::Id,
+                ))
+                .foreign_key(&mut fk(
+                    Events::Table,
+                    Events::ActorId,
+                    Members::Table,
+                    Members::Id,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("idx_events_problem", Events::Table, [Events::ProblemId, Events::Id])).await?;
-        m.create_index(index("idx_events_promise", Events::Table, [Events::PromiseId, Events::Id])).await
+        m.create_index(index(
+            "idx_events_problem",
+            Events::Table,
+            [Events::ProblemId, Events::Id],
+        ))
+        .await?;
+        m.create_index(index(
+            "idx_events_promise",
+            Events::Table,
+            [Events::PromiseId, Events::Id],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {

@@ -41,7 +41,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // The playbook's defaults, as of this migration; later changes go through set_policies.
-        let defaults = serde_json::to_string(&DomainPolicies::default()).map_err(|e| DbErr::Custom(e.to_string()))?;
+        let defaults = serde_json::to_string(&DomainPolicies::default())
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
         m.exec_stmt(
             Query::insert()
                 .into_table(Policies::Table)
@@ -61,21 +62,37 @@ impl MigrationTrait for Migration {
                 .col(integer(IdempotencyKeys::Status))
                 .col(text(IdempotencyKeys::Body))
                 .col(timestamp_with_time_zone(IdempotencyKeys::CreatedAt))
-                .foreign_key(&mut fk(IdempotencyKeys::Table, IdempotencyKeys::MemberId, Members::Table, Members::Id))
+                .foreign_key(&mut fk(
+                    IdempotencyKeys::Table,
+                    IdempotencyKeys::MemberId,
+                    Members::Table,
+                    Members::Id,
+                ))
                 .take(),
         )
         .await?;
         m.create_index(
-            index("idx_idempotency_member_key", IdempotencyKeys::Table, [IdempotencyKeys::MemberId, IdempotencyKeys::Key])
-                .unique()
-                .take(),
+            index(
+                "idx_idempotency_member_key",
+                IdempotencyKeys::Table,
+                [IdempotencyKeys::MemberId, IdempotencyKeys::Key],
+            )
+            .unique()
+            .take(),
         )
         .await?;
-        m.create_index(index("idx_idempotency_created", IdempotencyKeys::Table, [IdempotencyKeys::CreatedAt])).await
+        m.create_index(index(
+            "idx_idempotency_created",
+            IdempotencyKeys::Table,
+            [IdempotencyKeys::CreatedAt],
+        ))
+        .await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table(IdempotencyKeys::Table).take()).await?;
-        m.drop_table(Table::drop().table(Policies::Table).take()).await
+        m.drop_table(Table::drop().table(IdempotencyKeys::Table).take())
+            .await?;
+        m.drop_table(Table::drop().table(Policies::Table).take())
+            .await
     }
 }

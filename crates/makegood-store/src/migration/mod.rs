@@ -29,7 +29,10 @@ fn fk(
     target: impl IntoIden + 'static,
     target_id: impl IntoIden + 'static,
 ) -> ForeignKeyCreateStatement {
-    ForeignKey::create().from(table, column).to(target, target_id).take()
+    ForeignKey::create()
+        .from(table, column)
+        .to(target, target_id)
+        .take()
 }
 
 /// An index named `name` on `table(columns…)`.

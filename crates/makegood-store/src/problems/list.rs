@@ -13,7 +13,9 @@ use crate::convert::{from_db, name_of, to_db};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{problem, problem_account};
 use crate::error::DbResult;
-use crate::{Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError, policies};
+use crate::{
+    Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError, policies,
+};
 
 /// The condition for the worst running clock being `state` at `now`, from the materialised deadlines.
 fn clock_condition(state: ClockState, now: Timestamp) -> Result<Condition> {
@@ -27,7 +29,10 @@ fn clock_condition(state: ClockState, now: Timestamp) -> Result<Condition> {
         other => {
             return Err(StoreError::invalid(
                 "clock_state",
-                format!("filtering by `{}` is not supported; use ok, warning or breached", other.as_str()),
+                format!(
+                    "filtering by `{}` is not supported; use ok, warning or breached",
+                    other.as_str()
+                ),
             ));
         }
     })
@@ -89,9 +94,15 @@ pub(crate) async fn list(
                 query = query.filter(match due {
                     Some(due) => Condition::any()
                         .add(problem::Column::NextDueAt.gt(due))
-                        .add(Condition::all().add(problem::Column::NextDueAt.eq(due)).add(problem::Column::Id.gt(id)))
+                        .add(
+                            Condition::all()
+                                .add(problem::Column::NextDueAt.eq(due))
+                                .add(problem::Column::Id.gt(id)),
+                        )
                         .add(problem::Column::NextDueAt.is_null()),
-                    None => Condition::all().add(problem::Column::NextDueAt.is_null()).add(problem::Column::Id.gt(id)),
+                    None => Condition::all()
+                        .add(problem::Column::NextDueAt.is_null())
+                        .add(problem::Column::Id.gt(id)),
                 });
             }
             query
@@ -104,10 +115,16 @@ pub(crate) async fn list(
                 query = query.filter(
                     Condition::any()
                         .add(problem::Column::CreatedAt.lt(created))
-                        .add(Condition::all().add(problem::Column::CreatedAt.eq(created)).add(problem::Column::Id.lt(after.id))),
+                        .add(
+                            Condition::all()
+                                .add(problem::Column::CreatedAt.eq(created))
+                                .add(problem::Column::Id.lt(after.id)),
+                        ),
                 );
             }
-            query.order_by_desc(problem::Column::CreatedAt).order_by_desc(problem::Column::Id)
+            query
+                .order_by_desc(problem::Column::CreatedAt)
+                .order_by_desc(problem::Column::Id)
         }
     };
     let txn = store.read().await?;
@@ -118,7 +135,10 @@ pub(crate) async fn list(
             ProblemSort::NextDeadline => p.next_due_at,
             ProblemSort::Newest => Some(p.created_at),
         };
-        Cursor { t: t.map(|t| t.timestamp_micros()), ..Cursor::new(list, p.id) }
+        Cursor {
+            t: t.map(|t| t.timestamp_micros()),
+            ..Cursor::new(list, p.id)
+        }
     });
     let policies = policies::load(&txn).await?;
     let views = load::views(&txn, &rows, &policies, now).await?;
@@ -128,6 +148,7 @@ pub(crate) async fn list(
 
 /// A cursor's time key as a column value.
 fn timestamp(micros: i64) -> Result<chrono::DateTime<chrono::Utc>> {
-    let t = Timestamp::from_microsecond(micros).map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))?;
+    let t = Timestamp::from_microsecond(micros)
+        .map_err(|_| StoreError::invalid("cursor", "is not a cursor of this list"))?;
     from_db(to_db(t)).map(to_db)
 }

@@ -5,10 +5,13 @@ use std::collections::HashMap;
 use jiff::Timestamp;
 use makegood_domain::clock::{NextDeadlines, problem_clocks};
 use makegood_domain::{
-    AccountId, Clock, ContactId, EventKind, MemberId, Policies, Problem, ProblemId, ProblemNumber, ProblemState,
-    Severity, VendorId,
+    AccountId, Clock, ContactId, EventKind, MemberId, Policies, Problem, ProblemId, ProblemNumber,
+    ProblemState, Severity, VendorId,
 };
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, sea_query::Expr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
+};
 
 use crate::convert::{from_db, from_json, parse_name, to_db_opt};
 use crate::db::{event, problem, problem_account, problem_stakeholder};
@@ -16,21 +19,41 @@ use crate::error::DbResult;
 use crate::{ProblemView, Result, StoreError};
 
 /// The event kinds that change a problem's state; the others fold to no-ops.
-pub(crate) const STATE_EVENTS: [&str; 7] = ["update", "waiting", "resumed", "fixed", "confirmed", "closed", "reopened"];
+pub(crate) const STATE_EVENTS: [&str; 7] = [
+    "update",
+    "waiting",
+    "resumed",
+    "fixed",
+    "confirmed",
+    "closed",
+    "reopened",
+];
 
 /// The problem row `id`, locked for update when `lock` (a no-op on SQLite, whose write
 /// transactions are exclusive anyway).
-pub(crate) async fn row<C: ConnectionTrait>(c: &C, id: ProblemId, lock: bool) -> Result<problem::Model> {
+pub(crate) async fn row<C: ConnectionTrait>(
+    c: &C,
+    id: ProblemId,
+    lock: bool,
+) -> Result<problem::Model> {
     let mut query = problem::Entity::find_by_id(id.0);
     if lock {
         query = query.lock_exclusive();
     }
-    query.one(c).await.db()?.ok_or(StoreError::not_found("problem"))
+    query
+        .one(c)
+        .await
+        .db()?
+        .ok_or(StoreError::not_found("problem"))
 }
 
 /// The folded state of each problem in `ids`.
-pub(crate) async fn states<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<HashMap<i64, ProblemState>> {
-    let mut states: HashMap<i64, ProblemState> = ids.iter().map(|id| (*id, ProblemState::new())).collect();
+pub(crate) async fn states<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, ProblemState>> {
+    let mut states: HashMap<i64, ProblemState> =
+        ids.iter().map(|id| (*id, ProblemState::new())).collect();
     if ids.is_empty() {
         return Ok(states);
     }
@@ -43,11 +66,19 @@ pub(crate) async fn states<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<Has
         .await
         .db()?;
     for row in rows {
-        let Some(problem) = row.problem_id else { continue };
+        let Some(problem) = row.problem_id else {
+            continue;
+        };
         let kind: EventKind = from_json(&row.data)?;
-        states.entry(problem).or_default().apply(from_db(row.at)?, &kind).map_err(|e| {
-            StoreError::Database(format!("the timeline of problem {problem} does not fold: {e}"))
-        })?;
+        states
+            .entry(problem)
+            .or_default()
+            .apply(from_db(row.at)?, &kind)
+            .map_err(|e| {
+                StoreError::Database(format!(
+                    "the timeline of problem {problem} does not fold: {e}"
+                ))
+            })?;
     }
     Ok(states)
 }
@@ -70,7 +101,10 @@ pub(crate) async fn links<C: ConnectionTrait>(
         .await
         .db()?
     {
-        accounts.entry(a.problem_id).or_default().push(AccountId(a.account_id));
+        accounts
+            .entry(a.problem_id)
+            .or_default()
+            .push(AccountId(a.account_id));
     }
     for s in problem_stakeholder::Entity::find()
         .filter(problem_stakeholder::Column::ProblemId.is_in(ids.to_vec()))
@@ -80,13 +114,20 @@ pub(crate) async fn links<C: ConnectionTrait>(
         .await
         .db()?
     {
-        stakeholders.entry(s.problem_id).or_default().push(ContactId(s.contact_id));
+        stakeholders
+            .entry(s.problem_id)
+            .or_default()
+            .push(ContactId(s.contact_id));
     }
     Ok((accounts, stakeholders))
 }
 
 /// A stored problem as a domain problem.
-pub(crate) fn to_problem(row: &problem::Model, accounts: Vec<AccountId>, stakeholders: Vec<ContactId>) -> Result<Problem> {
+pub(crate) fn to_problem(
+    row: &problem::Model,
+    accounts: Vec<AccountId>,
+    stakeholders: Vec<ContactId>,
+) -> Result<Problem> {
     Ok(Problem {
         id: ProblemId(row.id),
         number: ProblemNumber(row.id),
@@ -108,20 +149,53 @@ pub(crate) fn to_problem(row: &problem::Model, accounts: Vec<AccountId>, stakeho
 }
 
 /// The clocks of a problem at `now`.
-pub(crate) fn clocks(problem: &Problem, state: &ProblemState, policies: &Policies, now: Timestamp) -> Vec<Clock> {
-    problem_clocks(state, problem.detected_at, policies.get(problem.severity), now)
+pub(crate) fn clocks(
+    problem: &Problem,
+    state: &ProblemState,
+    policies: &Policies,
+    now: Timestamp,
+) -> Vec<Clock> {
+    problem_clocks(
+        state,
+        problem.detected_at,
+        policies.get(problem.severity),
+        now,
+    )
 }
 
 /// The earliest warning and due times of the running clocks; they do not depend on `now`.
-pub(crate) fn deadlines(state: &ProblemState, detected_at: Timestamp, severity: Severity, policies: &Policies) -> NextDeadlines {
-    NextDeadlines::of(&problem_clocks(state, detected_at, policies.get(severity), detected_at))
+pub(crate) fn deadlines(
+    state: &ProblemState,
+    detected_at: Timestamp,
+    severity: Severity,
+    policies: &Policies,
+) -> NextDeadlines {
+    NextDeadlines::of(&problem_clocks(
+        state,
+        detected_at,
+        policies.get(severity),
+        detected_at,
+    ))
 }
 
 /// A problem with its clocks at `now`.
-pub(crate) fn view(problem: Problem, state: &ProblemState, policies: &Policies, now: Timestamp) -> ProblemView {
+pub(crate) fn view(
+    problem: Problem,
+    state: &ProblemState,
+    policies: &Policies,
+    now: Timestamp,
+) -> ProblemView {
     let clocks = clocks(&problem, state, policies, now);
-    let clock_state = clocks.iter().map(|c| c.state).filter(|s| s.is_running()).min();
-    ProblemView { problem, clocks, clock_state }
+    let clock_state = clocks
+        .iter()
+        .map(|c| c.state)
+        .filter(|s| s.is_running())
+        .min();
+    ProblemView {
+        problem,
+        clocks,
+        clock_state,
+    }
 }
 
 /// Views of `rows`, in their order, with links and states loaded in two batches.
@@ -149,15 +223,30 @@ pub(crate) async fn views<C: ConnectionTrait>(
 
 /// Rewrites the materialised next deadlines of `rows` under `policies` (no version change:
 /// the problem itself did not change, only the rules its clocks follow).
-pub(crate) async fn refresh_deadlines<C: ConnectionTrait>(c: &C, rows: &[problem::Model], policies: &Policies) -> Result<()> {
+pub(crate) async fn refresh_deadlines<C: ConnectionTrait>(
+    c: &C,
+    rows: &[problem::Model],
+    policies: &Policies,
+) -> Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let states = states(c, &ids).await?;
     for row in rows {
         let state = states.get(&row.id).cloned().unwrap_or_default();
-        let next = deadlines(&state, from_db(row.detected_at)?, parse_name(&row.severity)?, policies);
+        let next = deadlines(
+            &state,
+            from_db(row.detected_at)?,
+            parse_name(&row.severity)?,
+            policies,
+        );
         problem::Entity::update_many()
-            .col_expr(problem::Column::NextWarnAt, Expr::value(to_db_opt(next.warn_at)))
-            .col_expr(problem::Column::NextDueAt, Expr::value(to_db_opt(next.due_at)))
+            .col_expr(
+                problem::Column::NextWarnAt,
+                Expr::value(to_db_opt(next.warn_at)),
+            )
+            .col_expr(
+                problem::Column::NextDueAt,
+                Expr::value(to_db_opt(next.due_at)),
+            )
             .filter(problem::Column::Id.eq(row.id))
             .exec(c)
             .await

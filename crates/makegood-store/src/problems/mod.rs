@@ -7,7 +7,8 @@ pub(crate) mod record;
 use jiff::Timestamp;
 use makegood_domain::{EventKind, Origin, ProblemId, ProblemState, VendorId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    QueryFilter,
 };
 
 use crate::convert::{micros, name_of, to_db, to_db_opt, to_json};
@@ -41,15 +42,30 @@ pub(crate) async fn append<C: ConnectionTrait>(
 }
 
 /// Replaces the accounts and stakeholders of problem `id`.
-async fn set_links<C: ConnectionTrait>(c: &C, id: i64, accounts: Option<&[i64]>, stakeholders: Option<&[i64]>) -> Result<()> {
+async fn set_links<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    accounts: Option<&[i64]>,
+    stakeholders: Option<&[i64]>,
+) -> Result<()> {
     if let Some(accounts) = accounts {
-        problem_account::Entity::delete_many().filter(problem_account::Column::ProblemId.eq(id)).exec(c).await.db()?;
-        let rows = accounts.iter().zip(0..).map(|(a, position)| problem_account::ActiveModel {
-            problem_id: Set(id),
-            account_id: Set(*a),
-            position: Set(position),
-        });
-        problem_account::Entity::insert_many(rows).exec(c).await.db()?;
+        problem_account::Entity::delete_many()
+            .filter(problem_account::Column::ProblemId.eq(id))
+            .exec(c)
+            .await
+            .db()?;
+        let rows = accounts
+            .iter()
+            .zip(0..)
+            .map(|(a, position)| problem_account::ActiveModel {
+                problem_id: Set(id),
+                account_id: Set(*a),
+                position: Set(position),
+            });
+        problem_account::Entity::insert_many(rows)
+            .exec(c)
+            .await
+            .db()?;
     }
     if let Some(stakeholders) = stakeholders {
         problem_stakeholder::Entity::delete_many()
@@ -57,25 +73,45 @@ async fn set_links<C: ConnectionTrait>(c: &C, id: i64, accounts: Option<&[i64]>,
             .exec(c)
             .await
             .db()?;
-        let rows = stakeholders.iter().zip(0..).map(|(s, position)| problem_stakeholder::ActiveModel {
-            problem_id: Set(id),
-            contact_id: Set(*s),
-            position: Set(position),
-        });
-        problem_stakeholder::Entity::insert_many(rows).exec(c).await.db()?;
+        let rows =
+            stakeholders
+                .iter()
+                .zip(0..)
+                .map(|(s, position)| problem_stakeholder::ActiveModel {
+                    problem_id: Set(id),
+                    contact_id: Set(*s),
+                    position: Set(position),
+                });
+        problem_stakeholder::Entity::insert_many(rows)
+            .exec(c)
+            .await
+            .db()?;
     }
     Ok(())
 }
 
 /// The vendor a problem of `origin` names: required and existing for a vendor origin, absent otherwise.
-async fn check_vendor<C: ConnectionTrait>(c: &C, origin: Origin, vendor: Option<VendorId>) -> Result<Option<i64>> {
+async fn check_vendor<C: ConnectionTrait>(
+    c: &C,
+    origin: Origin,
+    vendor: Option<VendorId>,
+) -> Result<Option<i64>> {
     match (origin, vendor) {
-        (Origin::Vendor, None) => Err(StoreError::invalid("vendor", "is required when the origin is vendor")),
+        (Origin::Vendor, None) => Err(StoreError::invalid(
+            "vendor",
+            "is required when the origin is vendor",
+        )),
         (Origin::Vendor, Some(v)) => match vendor::Entity::find_by_id(v.0).one(c).await.db()? {
             Some(_) => Ok(Some(v.0)),
-            None => Err(StoreError::invalid("vendor", format!("vendor {v} does not exist"))),
+            None => Err(StoreError::invalid(
+                "vendor",
+                format!("vendor {v} does not exist"),
+            )),
         },
-        (_, Some(_)) => Err(StoreError::invalid("vendor", "only a problem of vendor origin names a vendor")),
+        (_, Some(_)) => Err(StoreError::invalid(
+            "vendor",
+            "only a problem of vendor origin names a vendor",
+        )),
         (_, None) => Ok(None),
     }
 }
@@ -91,11 +127,15 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     let txn = store.write().await?;
     validate::owner(&txn, "owner", new.owner).await?;
     let accounts = validate::accounts(&txn, &new.accounts).await?;
-    let stakeholders = validate::contacts(&txn, "stakeholders", &new.stakeholders, Some(&accounts)).await?;
+    let stakeholders =
+        validate::contacts(&txn, "stakeholders", &new.stakeholders, Some(&accounts)).await?;
     let vendor = check_vendor(&txn, new.origin, new.vendor).await?;
     let policies = policies::load(&txn).await?;
 
-    let created = EventKind::Created { title: title.clone(), severity: new.severity };
+    let created = EventKind::Created {
+        title: title.clone(),
+        severity: new.severity,
+    };
     let state = ProblemState::from_events([(now, &created)])
         .map_err(|e| StoreError::Database(e.to_string()))?;
     let next = load::deadlines(&state, detected_at, new.severity, &policies);
@@ -120,7 +160,15 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     .await
     .db()?;
     set_links(&txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
-    append(&txn, Some(row.id), None, now, Some(actor.member.0), &created).await?;
+    append(
+        &txn,
+        Some(row.id),
+        None,
+        now,
+        Some(actor.member.0),
+        &created,
+    )
+    .await?;
     let view = load::views(&txn, &[row], &policies, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))
@@ -145,7 +193,11 @@ pub(crate) fn check_version(what: &'static str, current: i64, if_match: Option<i
 
 /// Applies `changes` to problem `row` only if it is still at its version, bumping it;
 /// `Stale` if another writer got there first.
-pub(crate) async fn save_if_current<C: ConnectionTrait>(c: &C, row: &problem::Model, mut changes: problem::ActiveModel) -> Result<()> {
+pub(crate) async fn save_if_current<C: ConnectionTrait>(
+    c: &C,
+    row: &problem::Model,
+    mut changes: problem::ActiveModel,
+) -> Result<()> {
     changes.version = Set(row.version + 1);
     let result = problem::Entity::update_many()
         .set(changes)
@@ -158,7 +210,10 @@ pub(crate) async fn save_if_current<C: ConnectionTrait>(c: &C, row: &problem::Mo
         return Ok(());
     }
     let current = load::row(c, ProblemId(row.id), false).await?;
-    Err(StoreError::Stale { what: "problem", current: current.version })
+    Err(StoreError::Stale {
+        what: "problem",
+        current: current.version,
+    })
 }
 
 pub(crate) async fn update(
@@ -174,7 +229,11 @@ pub(crate) async fn update(
     check_version("problem", row.version, if_match)?;
     let current = {
         let (mut accounts, mut stakeholders) = load::links(&txn, &[row.id]).await?;
-        load::to_problem(&row, accounts.remove(&row.id).unwrap_or_default(), stakeholders.remove(&row.id).unwrap_or_default())?
+        load::to_problem(
+            &row,
+            accounts.remove(&row.id).unwrap_or_default(),
+            stakeholders.remove(&row.id).unwrap_or_default(),
+        )?
     };
     let mut changes = <problem::ActiveModel as Default>::default();
     let mut fields: Vec<String> = Vec::new();
@@ -244,22 +303,37 @@ pub(crate) async fn update(
         changed("accounts");
     }
     let current_stakeholders: Vec<i64> = current.stakeholders.iter().map(|s| s.0).collect();
-    let wanted = patch.stakeholders.clone().unwrap_or_else(|| current.stakeholders.clone());
+    let wanted = patch
+        .stakeholders
+        .clone()
+        .unwrap_or_else(|| current.stakeholders.clone());
     let stakeholders = validate::contacts(&txn, "stakeholders", &wanted, Some(&accounts)).await?;
-    let new_stakeholders = (stakeholders != current_stakeholders).then_some(stakeholders.as_slice());
+    let new_stakeholders =
+        (stakeholders != current_stakeholders).then_some(stakeholders.as_slice());
     if new_stakeholders.is_some() {
         changed("stakeholders");
     }
 
     if !fields.is_empty() {
         let policies = policies::load(&txn).await?;
-        let state = load::states(&txn, &[row.id]).await?.remove(&row.id).unwrap_or_default();
+        let state = load::states(&txn, &[row.id])
+            .await?
+            .remove(&row.id)
+            .unwrap_or_default();
         let next = load::deadlines(&state, detected_at, severity, &policies);
         changes.next_warn_at = Set(to_db_opt(next.warn_at));
         changes.next_due_at = Set(to_db_opt(next.due_at));
         save_if_current(&txn, &row, changes).await?;
         set_links(&txn, row.id, new_accounts, new_stakeholders).await?;
-        append(&txn, Some(row.id), None, now, Some(actor.member.0), &EventKind::Edited { fields }).await?;
+        append(
+            &txn,
+            Some(row.id),
+            None,
+            now,
+            Some(actor.member.0),
+            &EventKind::Edited { fields },
+        )
+        .await?;
     }
     let row = load::row(&txn, id, false).await?;
     let policies = policies::load(&txn).await?;

@@ -20,16 +20,30 @@ const MAX_REASON: usize = 2_000;
 fn normalise(kind: EventKind) -> Result<EventKind> {
     use EventKind::*;
     Ok(match kind {
-        Update { body } => Update { body: text("body", &body, MAX_BODY)? },
-        Note { body } => Note { body: text("body", &body, MAX_BODY)? },
-        Waiting { on, reason } => Waiting { on, reason: optional_text("reason", &reason, MAX_REASON)? },
-        Fixed { summary } => Fixed { summary: optional_text("summary", &summary, MAX_REASON)? },
-        Reopened { reason } => Reopened { reason: optional_text("reason", &reason, MAX_REASON)? },
+        Update { body } => Update {
+            body: text("body", &body, MAX_BODY)?,
+        },
+        Note { body } => Note {
+            body: text("body", &body, MAX_BODY)?,
+        },
+        Waiting { on, reason } => Waiting {
+            on,
+            reason: optional_text("reason", &reason, MAX_REASON)?,
+        },
+        Fixed { summary } => Fixed {
+            summary: optional_text("summary", &summary, MAX_REASON)?,
+        },
+        Reopened { reason } => Reopened {
+            reason: optional_text("reason", &reason, MAX_REASON)?,
+        },
         kind @ (Resumed | Confirmed | Closed { .. } | OwnerChanged { .. }) => kind,
         other => {
             return Err(StoreError::invalid(
                 "type",
-                format!("`{}` is recorded by the store itself, not directly", other.name()),
+                format!(
+                    "`{}` is recorded by the store itself, not directly",
+                    other.name()
+                ),
             ));
         }
     })
@@ -52,19 +66,37 @@ pub(crate) async fn record(
     if let EventKind::OwnerChanged { to, .. } = kind {
         let owner = validate::owner(&txn, "owner", to).await?;
         if owner.id == row.owner_id {
-            return Err(StoreError::invalid("owner", format!("{} already owns this problem", owner.name)));
+            return Err(StoreError::invalid(
+                "owner",
+                format!("{} already owns this problem", owner.name),
+            ));
         }
         // `from` is whoever owns it now, whatever the caller believed.
-        kind = EventKind::OwnerChanged { from: MemberId(row.owner_id), to };
+        kind = EventKind::OwnerChanged {
+            from: MemberId(row.owner_id),
+            to,
+        };
         changes.owner_id = Set(to.0);
     }
 
-    let mut state = load::states(&txn, &[row.id]).await?.remove(&row.id).unwrap_or_default();
-    state.check(&kind).map_err(|e| StoreError::Conflict(e.to_string()))?;
-    state.apply(now, &kind).map_err(|e| StoreError::Conflict(e.to_string()))?;
+    let mut state = load::states(&txn, &[row.id])
+        .await?
+        .remove(&row.id)
+        .unwrap_or_default();
+    state
+        .check(&kind)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
+    state
+        .apply(now, &kind)
+        .map_err(|e| StoreError::Conflict(e.to_string()))?;
 
     let policies = policies::load(&txn).await?;
-    let next = load::deadlines(&state, from_db(row.detected_at)?, crate::convert::parse_name(&row.severity)?, &policies);
+    let next = load::deadlines(
+        &state,
+        from_db(row.detected_at)?,
+        crate::convert::parse_name(&row.severity)?,
+        &policies,
+    );
     changes.status = Set(name_of(&state.status));
     changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
     changes.next_warn_at = Set(to_db_opt(next.warn_at));
@@ -91,7 +123,11 @@ pub(crate) fn to_event(row: event::Model) -> Result<Event> {
 }
 
 /// The timeline, oldest first (in the order recorded).
-pub(crate) async fn timeline(store: &Store, id: ProblemId, page_request: &PageRequest) -> Result<Page<Event>> {
+pub(crate) async fn timeline(
+    store: &Store,
+    id: ProblemId,
+    page_request: &PageRequest,
+) -> Result<Page<Event>> {
     const LIST: &str = "timeline";
     let keyset = Keyset::of(page_request, LIST)?;
     load::row(&store.db, id, false).await?;
@@ -99,7 +135,15 @@ pub(crate) async fn timeline(store: &Store, id: ProblemId, page_request: &PageRe
     if let Some(after) = &keyset.after {
         query = query.filter(event::Column::Id.gt(after.id));
     }
-    let rows = query.order_by_asc(event::Column::Id).limit(keyset.fetch()).all(&store.db).await.db()?;
+    let rows = query
+        .order_by_asc(event::Column::Id)
+        .limit(keyset.fetch())
+        .all(&store.db)
+        .await
+        .db()?;
     let (rows, next) = keyset.finish(rows, |e| Cursor::new(LIST, e.id));
-    Ok(page(rows.into_iter().map(to_event).collect::<Result<_>>()?, next))
+    Ok(page(
+        rows.into_iter().map(to_event).collect::<Result<_>>()?,
+        next,
+    ))
 }

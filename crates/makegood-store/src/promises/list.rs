@@ -10,7 +10,10 @@ use crate::convert::{name_of, to_db};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{contact, problem_account, promise, promise_contact};
 use crate::error::DbResult;
-use crate::{Page, PageRequest, PromiseFilter, PromiseListState, PromiseView, Result, Store, StoreError, policies};
+use crate::{
+    Page, PageRequest, PromiseFilter, PromiseListState, PromiseView, Result, Store, StoreError,
+    policies,
+};
 
 const LIST: &str = "promises";
 
@@ -22,15 +25,23 @@ fn state_condition(state: PromiseListState, now: Timestamp) -> Condition {
     let now = to_db(now);
     let open = || promise::Column::Status.eq(status(PromiseStatus::Open));
     match state {
-        PromiseListState::Open => Condition::all().add(open()).add(promise::Column::DueAt.gte(now)),
+        PromiseListState::Open => Condition::all()
+            .add(open())
+            .add(promise::Column::DueAt.gte(now)),
         PromiseListState::AtRisk => Condition::all()
             .add(open())
             .add(promise::Column::WarnAt.lte(now))
             .add(promise::Column::DueAt.gte(now)),
         PromiseListState::Broken => Condition::any()
             .add(promise::Column::Status.eq(status(PromiseStatus::Broken)))
-            .add(Condition::all().add(open()).add(promise::Column::DueAt.lt(now))),
-        PromiseListState::Kept => Condition::all().add(promise::Column::Status.eq(status(PromiseStatus::Kept))),
+            .add(
+                Condition::all()
+                    .add(open())
+                    .add(promise::Column::DueAt.lt(now)),
+            ),
+        PromiseListState::Kept => {
+            Condition::all().add(promise::Column::Status.eq(status(PromiseStatus::Kept)))
+        }
         PromiseListState::Renegotiated => {
             Condition::all().add(promise::Column::Status.eq(status(PromiseStatus::Renegotiated)))
         }
@@ -95,9 +106,11 @@ pub(crate) async fn list(
             .map(to_db)
             .ok_or_else(|| StoreError::invalid("cursor", "is not a cursor of this list"))?;
         query = query.filter(
-            Condition::any()
-                .add(promise::Column::DueAt.gt(due))
-                .add(Condition::all().add(promise::Column::DueAt.eq(due)).add(promise::Column::Id.gt(after.id))),
+            Condition::any().add(promise::Column::DueAt.gt(due)).add(
+                Condition::all()
+                    .add(promise::Column::DueAt.eq(due))
+                    .add(promise::Column::Id.gt(after.id)),
+            ),
         );
     }
     let txn = store.read().await?;
@@ -108,8 +121,10 @@ pub(crate) async fn list(
         .all(&txn)
         .await
         .db()?;
-    let (rows, next) =
-        keyset.finish(rows, |p| Cursor { t: Some(p.due_at.timestamp_micros()), ..Cursor::new(LIST, p.id) });
+    let (rows, next) = keyset.finish(rows, |p| Cursor {
+        t: Some(p.due_at.timestamp_micros()),
+        ..Cursor::new(LIST, p.id)
+    });
     let policies = policies::load(&txn).await?;
     let views = views(&txn, &rows, &policies, now).await?;
     txn.commit().await.db()?;

@@ -7,8 +7,13 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 use makegood_domain::clock::promise_clock;
-use makegood_domain::{ContactId, EventKind, MemberId, Policies, ProblemId, Promise, PromiseId, PromiseStatus};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QueryOrder, QuerySelect};
+use makegood_domain::{
+    ContactId, EventKind, MemberId, Policies, ProblemId, Promise, PromiseId, PromiseStatus,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
+    QueryFilter, QueryOrder, QuerySelect,
+};
 
 use crate::convert::{from_db, from_db_opt, micros, name_of, parse_name, to_db};
 use crate::db::{problem_account, promise, promise_contact};
@@ -34,7 +39,11 @@ pub(crate) fn warn_at(made_at: Timestamp, due_at: Timestamp, policies: &Policies
         renegotiated_to: None,
         version: 1,
     };
-    micros(promise_clock(&probe, policies, made_at).warn_at.unwrap_or(made_at))
+    micros(
+        promise_clock(&probe, policies, made_at)
+            .warn_at
+            .unwrap_or(made_at),
+    )
 }
 
 /// A stored promise as a domain promise.
@@ -57,7 +66,10 @@ pub(crate) fn to_promise(row: &promise::Model, contacts: Vec<ContactId>) -> Resu
 }
 
 /// The contacts of each promise in `ids`, in order.
-pub(crate) async fn contacts<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<HashMap<i64, Vec<ContactId>>> {
+pub(crate) async fn contacts<C: ConnectionTrait>(
+    c: &C,
+    ids: &[i64],
+) -> Result<HashMap<i64, Vec<ContactId>>> {
     let mut map: HashMap<i64, Vec<ContactId>> = HashMap::new();
     if ids.is_empty() {
         return Ok(map);
@@ -70,7 +82,9 @@ pub(crate) async fn contacts<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<H
         .await
         .db()?
     {
-        map.entry(row.promise_id).or_default().push(ContactId(row.contact_id));
+        map.entry(row.promise_id)
+            .or_default()
+            .push(ContactId(row.contact_id));
     }
     Ok(map)
 }
@@ -78,7 +92,11 @@ pub(crate) async fn contacts<C: ConnectionTrait>(c: &C, ids: &[i64]) -> Result<H
 /// A promise with its status and clock at `now`.
 pub(crate) fn view(promise: Promise, policies: &Policies, now: Timestamp) -> PromiseView {
     let clock = promise_clock(&promise, policies, now);
-    PromiseView { state: promise.status_at(now), clock, promise }
+    PromiseView {
+        state: promise.status_at(now),
+        clock,
+        promise,
+    }
 }
 
 /// Views of `rows`, in their order.
@@ -91,21 +109,39 @@ pub(crate) async fn views<C: ConnectionTrait>(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut contacts = contacts(c, &ids).await?;
     rows.iter()
-        .map(|row| Ok(view(to_promise(row, contacts.remove(&row.id).unwrap_or_default())?, policies, now)))
+        .map(|row| {
+            Ok(view(
+                to_promise(row, contacts.remove(&row.id).unwrap_or_default())?,
+                policies,
+                now,
+            ))
+        })
         .collect()
 }
 
 /// The promise row `id`, locked for update when `lock`.
-pub(crate) async fn row<C: ConnectionTrait>(c: &C, id: PromiseId, lock: bool) -> Result<promise::Model> {
+pub(crate) async fn row<C: ConnectionTrait>(
+    c: &C,
+    id: PromiseId,
+    lock: bool,
+) -> Result<promise::Model> {
     let mut query = promise::Entity::find_by_id(id.0);
     if lock {
         query = query.lock_exclusive();
     }
-    query.one(c).await.db()?.ok_or(StoreError::not_found("promise"))
+    query
+        .one(c)
+        .await
+        .db()?
+        .ok_or(StoreError::not_found("promise"))
 }
 
 /// Inserts an open promise and its contacts; returns the row.
-pub(crate) async fn insert<C: ConnectionTrait>(c: &C, p: &Promise, policies: &Policies) -> Result<promise::Model> {
+pub(crate) async fn insert<C: ConnectionTrait>(
+    c: &C,
+    p: &Promise,
+    policies: &Policies,
+) -> Result<promise::Model> {
     let row = promise::ActiveModel {
         id: NotSet,
         what: Set(p.what.clone()),
@@ -124,12 +160,19 @@ pub(crate) async fn insert<C: ConnectionTrait>(c: &C, p: &Promise, policies: &Po
     .insert(c)
     .await
     .db()?;
-    let links = p.contacts.iter().zip(0..).map(|(contact, position)| promise_contact::ActiveModel {
-        promise_id: Set(row.id),
-        contact_id: Set(contact.0),
-        position: Set(position),
-    });
-    promise_contact::Entity::insert_many(links).exec(c).await.db()?;
+    let links =
+        p.contacts
+            .iter()
+            .zip(0..)
+            .map(|(contact, position)| promise_contact::ActiveModel {
+                promise_id: Set(row.id),
+                contact_id: Set(contact.0),
+                position: Set(position),
+            });
+    promise_contact::Entity::insert_many(links)
+        .exec(c)
+        .await
+        .db()?;
     Ok(row)
 }
 
@@ -138,18 +181,24 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewPromise) -> Resu
     let what = text("what", &new.what, 500)?;
     let due_at = micros(new.due_at);
     if due_at <= now {
-        return Err(StoreError::invalid("due_at", "a promise cannot be due in the past"));
+        return Err(StoreError::invalid(
+            "due_at",
+            "a promise cannot be due in the past",
+        ));
     }
     if new.contacts.is_empty() {
-        return Err(StoreError::invalid("contacts", "a promise is made to at least one contact"));
+        return Err(StoreError::invalid(
+            "contacts",
+            "a promise is made to at least one contact",
+        ));
     }
     let txn = store.write().await?;
     validate::owner(&txn, "made_by", new.made_by).await?;
     let accounts = match new.problem {
         Some(problem) => {
-            problem_load::row(&txn, problem, false)
-                .await
-                .map_err(|_| StoreError::invalid("problem", format!("problem {problem} does not exist")))?;
+            problem_load::row(&txn, problem, false).await.map_err(|_| {
+                StoreError::invalid("problem", format!("problem {problem} does not exist"))
+            })?;
             let rows = problem_account::Entity::find()
                 .filter(problem_account::Column::ProblemId.eq(problem.0))
                 .all(&txn)
@@ -178,7 +227,15 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewPromise) -> Resu
     };
     let row = insert(&txn, &promise, &policies).await?;
     let made = EventKind::PromiseMade { what, due_at };
-    append(&txn, row.problem_id, Some(row.id), now, Some(actor.member.0), &made).await?;
+    append(
+        &txn,
+        row.problem_id,
+        Some(row.id),
+        now,
+        Some(actor.member.0),
+        &made,
+    )
+    .await?;
     let view = views(&txn, &[row], &policies, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("promise"))

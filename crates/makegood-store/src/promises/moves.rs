@@ -6,7 +6,10 @@
 use jiff::Timestamp;
 use makegood_domain::{EventKind, Promise, PromiseError, PromiseId, PromiseStatus};
 use sea_orm::sea_query::{LockBehavior, LockType};
-use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 
 use super::{contacts, insert, row, to_promise, views};
 use crate::convert::{micros, name_of, to_db, to_db_opt};
@@ -21,15 +24,24 @@ const BATCH: u64 = 100;
 
 fn refused(e: PromiseError) -> StoreError {
     match e {
-        PromiseError::DueInPast => StoreError::invalid("due_at", "a promise cannot be due in the past"),
+        PromiseError::DueInPast => {
+            StoreError::invalid("due_at", "a promise cannot be due in the past")
+        }
         PromiseError::SameDue => StoreError::invalid("due_at", e.to_string()),
         PromiseError::ReasonRequired => StoreError::invalid("reason", "is required"),
-        PromiseError::Ended(_) | PromiseError::PastDue { .. } => StoreError::Conflict(e.to_string()),
+        PromiseError::Ended(_) | PromiseError::PastDue { .. } => {
+            StoreError::Conflict(e.to_string())
+        }
     }
 }
 
 /// Writes the end of `p` (already moved in memory) if the row is still open at `version`.
-async fn save_end<C: ConnectionTrait>(c: &C, p: &Promise, version: i64, to: Option<PromiseId>) -> Result<()> {
+async fn save_end<C: ConnectionTrait>(
+    c: &C,
+    p: &Promise,
+    version: i64,
+    to: Option<PromiseId>,
+) -> Result<()> {
     let changes = promise::ActiveModel {
         status: Set(name_of(&p.status)),
         ended_at: Set(to_db_opt(p.ended_at)),
@@ -50,31 +62,57 @@ async fn save_end<C: ConnectionTrait>(c: &C, p: &Promise, version: i64, to: Opti
         Ok(())
     } else {
         let current = row(c, p.id, false).await?;
-        Err(StoreError::Stale { what: "promise", current: current.version })
+        Err(StoreError::Stale {
+            what: "promise",
+            current: current.version,
+        })
     }
 }
 
 /// Loads promise `id` for a move by `actor`: locked, version-checked, as a domain promise.
-async fn load_for_move<C: ConnectionTrait>(c: &C, id: PromiseId, if_match: Option<i64>) -> Result<(Promise, i64)> {
+async fn load_for_move<C: ConnectionTrait>(
+    c: &C,
+    id: PromiseId,
+    if_match: Option<i64>,
+) -> Result<(Promise, i64)> {
     let r = row(c, id, true).await?;
     check_version("promise", r.version, if_match)?;
-    let contacts = contacts(c, &[r.id]).await?.remove(&r.id).unwrap_or_default();
+    let contacts = contacts(c, &[r.id])
+        .await?
+        .remove(&r.id)
+        .unwrap_or_default();
     Ok((to_promise(&r, contacts)?, r.version))
 }
 
 async fn finish<C: ConnectionTrait>(c: &C, id: PromiseId, now: Timestamp) -> Result<PromiseView> {
     let r = row(c, id, false).await?;
     let policies = policies::load(c).await?;
-    views(c, &[r], &policies, now).await?.pop().ok_or(StoreError::not_found("promise"))
+    views(c, &[r], &policies, now)
+        .await?
+        .pop()
+        .ok_or(StoreError::not_found("promise"))
 }
 
-pub(crate) async fn keep(store: &Store, actor: Actor, id: PromiseId, if_match: Option<i64>) -> Result<PromiseView> {
+pub(crate) async fn keep(
+    store: &Store,
+    actor: Actor,
+    id: PromiseId,
+    if_match: Option<i64>,
+) -> Result<PromiseView> {
     let now = micros(actor.now);
     let txn = store.write().await?;
     let (mut p, version) = load_for_move(&txn, id, if_match).await?;
     p.keep(now).map_err(refused)?;
     save_end(&txn, &p, version, None).await?;
-    append(&txn, p.problem.map(|x| x.0), Some(id.0), now, Some(actor.member.0), &EventKind::PromiseKept).await?;
+    append(
+        &txn,
+        p.problem.map(|x| x.0),
+        Some(id.0),
+        now,
+        Some(actor.member.0),
+        &EventKind::PromiseKept,
+    )
+    .await?;
     let view = finish(&txn, id, now).await?;
     txn.commit().await.db()?;
     Ok(view)
@@ -94,7 +132,15 @@ pub(crate) async fn release(
     p.release(&reason, now).map_err(refused)?;
     save_end(&txn, &p, version, None).await?;
     let event = EventKind::PromiseReleased { reason };
-    append(&txn, p.problem.map(|x| x.0), Some(id.0), now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        p.problem.map(|x| x.0),
+        Some(id.0),
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = finish(&txn, id, now).await?;
     txn.commit().await.db()?;
     Ok(view)
@@ -118,8 +164,21 @@ pub(crate) async fn renegotiate(
     let policies = policies::load(&txn).await?;
     let next = insert(&txn, &successor, &policies).await?;
     save_end(&txn, &p, version, Some(PromiseId(next.id))).await?;
-    let event = EventKind::PromiseRenegotiated { new_promise: PromiseId(next.id), from_due, to_due: new_due, reason };
-    append(&txn, p.problem.map(|x| x.0), Some(id.0), now, Some(actor.member.0), &event).await?;
+    let event = EventKind::PromiseRenegotiated {
+        new_promise: PromiseId(next.id),
+        from_due,
+        to_due: new_due,
+        reason,
+    };
+    append(
+        &txn,
+        p.problem.map(|x| x.0),
+        Some(id.0),
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = finish(&txn, PromiseId(next.id), now).await?;
     txn.commit().await.db()?;
     Ok(view)

@@ -1,0 +1,344 @@
+//! The operations on [`Store`], one per action, each delegating to the module of its resource.
+//!
+//! CONTRACT — the web and CLI crates are written against these signatures.
+
+use jiff::Timestamp;
+use makegood_domain::{
+    Account, AccountId, Contact, ContactId, Duty, Email, Event, EventKind, Member, MemberId,
+    Policies, ProblemId, PromiseId, Vendor, VendorId,
+};
+
+use crate::{
+    AccountPatch, Actor, ApiToken, Backend, ContactPatch, MemberPatch, NewAccount, NewContact,
+    NewMember, NewProblem, NewPromise, NewVendor, Organisation, Page, PageRequest, ProblemFilter,
+    ProblemPatch, ProblemView, PromiseFilter, PromiseView, Result, Store, StoredResponse,
+    VendorPatch, accounts, auth, duties, idempotency, members, parties, policies, problems,
+    promises, setup,
+};
+
+impl Store {
+    // --- lifecycle ---------------------------------------------------------------------
+
+    /// Connects to `sqlite://path` (created if missing; WAL, foreign keys, busy timeout,
+    /// `synchronous=FULL`) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Store> {
+        Store::open(url).await
+    }
+    /// Runs pending migrations (embedded in the binary).
+    pub async fn migrate(&self) -> Result<()> {
+        self.run_migrations().await
+    }
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<()> {
+        self.db.ping().await.map_err(crate::error::from_db)
+    }
+
+    // --- organisation and setup ---------------------------------------------------------
+
+    /// The organisation, once set up.
+    pub async fn organisation(&self) -> Result<Option<Organisation>> {
+        setup::organisation(self).await
+    }
+    /// Creates the organisation and its first admin; `Conflict` once any member exists.
+    pub async fn initialise(
+        &self,
+        organisation: &str,
+        admin: NewMember,
+        now: Timestamp,
+    ) -> Result<Member> {
+        setup::initialise(self, organisation, admin, now).await
+    }
+    /// Remembers the hash of a one-time setup token (replacing any earlier one).
+    pub async fn set_setup_token(&self, token_hash: &str, now: Timestamp) -> Result<()> {
+        setup::set_setup_token(self, token_hash, now).await
+    }
+    /// Whether `token_hash` is the current, unused setup token and nobody is set up yet.
+    pub async fn setup_token_valid(&self, token_hash: &str) -> Result<bool> {
+        setup::setup_token_valid(self, token_hash).await
+    }
+    /// Like [`Store::initialise`], but only with the valid setup token, which it consumes.
+    pub async fn initialise_with_token(
+        &self,
+        token_hash: &str,
+        organisation: &str,
+        admin: NewMember,
+        now: Timestamp,
+    ) -> Result<Member> {
+        setup::initialise_with_token(self, token_hash, organisation, admin, now).await
+    }
+
+    // --- members, sessions, tokens ------------------------------------------------------
+
+    pub async fn create_member(&self, member: NewMember, now: Timestamp) -> Result<Member> {
+        members::create(self, member, now).await
+    }
+    pub async fn member(&self, id: MemberId) -> Result<Member> {
+        members::get(self, id).await
+    }
+    /// Ordered by name, then id.
+    pub async fn list_members(&self, page: &PageRequest) -> Result<Page<Member>> {
+        members::list(self, page).await
+    }
+    pub async fn update_member(&self, id: MemberId, patch: MemberPatch) -> Result<Member> {
+        members::update(self, id, patch).await
+    }
+    /// The member with this email and their password hash, for login.
+    pub async fn member_credentials(
+        &self,
+        email: &Email,
+    ) -> Result<Option<(Member, Option<String>)>> {
+        members::credentials(self, email).await
+    }
+    pub async fn set_password_hash(&self, id: MemberId, hash: &str) -> Result<()> {
+        members::set_password_hash(self, id, hash).await
+    }
+
+    pub async fn create_session(
+        &self,
+        member: MemberId,
+        token_hash: &str,
+        csrf_token: &str,
+        expires_at: Timestamp,
+    ) -> Result<()> {
+        auth::create_session(self, member, token_hash, csrf_token, expires_at).await
+    }
+    /// The member and the session's CSRF token, if the session exists and has not expired.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(Member, String)>> {
+        auth::session(self, token_hash, now).await
+    }
+    pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        auth::delete_session(self, token_hash).await
+    }
+
+    pub async fn create_api_token(
+        &self,
+        member: MemberId,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<ApiToken> {
+        auth::create_api_token(self, member, name, token_hash, now).await
+    }
+    /// Tokens of `member`, or of everyone when `None`; newest first.
+    pub async fn list_api_tokens(&self, member: Option<MemberId>) -> Result<Vec<ApiToken>> {
+        auth::list_api_tokens(self, member).await
+    }
+    pub async fn api_token(&self, id: i64) -> Result<ApiToken> {
+        auth::api_token(self, id).await
+    }
+    pub async fn revoke_api_token(&self, id: i64) -> Result<()> {
+        auth::revoke_api_token(self, id).await
+    }
+    /// The member a token belongs to; records its last use.
+    pub async fn token_member(&self, token_hash: &str, now: Timestamp) -> Result<Option<Member>> {
+        auth::token_member(self, token_hash, now).await
+    }
+
+    // --- accounts, contacts, vendors ----------------------------------------------------
+
+    pub async fn create_account(&self, account: NewAccount) -> Result<Account> {
+        accounts::create(self, account).await
+    }
+    pub async fn account(&self, id: AccountId) -> Result<Account> {
+        accounts::get(self, id).await
+    }
+    /// Ordered by name, then id.
+    pub async fn list_accounts(
+        &self,
+        parent: Option<AccountId>,
+        page: &PageRequest,
+    ) -> Result<Page<Account>> {
+        accounts::list(self, parent, page).await
+    }
+    pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> {
+        accounts::update(self, id, patch).await
+    }
+    /// Refused (`Conflict`) while problems, contacts or locations refer to it.
+    pub async fn delete_account(&self, id: AccountId) -> Result<()> {
+        accounts::delete(self, id).await
+    }
+
+    pub async fn create_contact(&self, contact: NewContact) -> Result<Contact> {
+        parties::create_contact(self, contact).await
+    }
+    pub async fn contact(&self, id: ContactId) -> Result<Contact> {
+        parties::contact(self, id).await
+    }
+    pub async fn list_contacts(
+        &self,
+        account: Option<AccountId>,
+        page: &PageRequest,
+    ) -> Result<Page<Contact>> {
+        parties::list_contacts(self, account, page).await
+    }
+    pub async fn update_contact(&self, id: ContactId, patch: ContactPatch) -> Result<Contact> {
+        parties::update_contact(self, id, patch).await
+    }
+    /// Refused (`Conflict`) while a problem or promise refers to it.
+    pub async fn delete_contact(&self, id: ContactId) -> Result<()> {
+        parties::delete_contact(self, id).await
+    }
+
+    pub async fn create_vendor(&self, vendor: NewVendor) -> Result<Vendor> {
+        parties::create_vendor(self, vendor).await
+    }
+    pub async fn vendor(&self, id: VendorId) -> Result<Vendor> {
+        parties::vendor(self, id).await
+    }
+    pub async fn list_vendors(&self, page: &PageRequest) -> Result<Page<Vendor>> {
+        parties::list_vendors(self, page).await
+    }
+    pub async fn update_vendor(&self, id: VendorId, patch: VendorPatch) -> Result<Vendor> {
+        parties::update_vendor(self, id, patch).await
+    }
+    /// Refused (`Conflict`) while a problem refers to it.
+    pub async fn delete_vendor(&self, id: VendorId) -> Result<()> {
+        parties::delete_vendor(self, id).await
+    }
+
+    // --- problems -----------------------------------------------------------------------
+
+    /// Validates (owner may own, accounts and stakeholders exist, stakeholders belong to the
+    /// accounts, vendor present exactly when origin is vendor, detected-at not in the future),
+    /// then records the problem and its `created` event.
+    pub async fn create_problem(&self, actor: Actor, problem: NewProblem) -> Result<ProblemView> {
+        problems::create(self, actor, problem).await
+    }
+    pub async fn problem(&self, id: ProblemId, now: Timestamp) -> Result<ProblemView> {
+        problems::get(self, id, now).await
+    }
+    pub async fn list_problems(
+        &self,
+        filter: &ProblemFilter,
+        page: &PageRequest,
+        now: Timestamp,
+    ) -> Result<Page<ProblemView>> {
+        problems::list::list(self, filter, page, now).await
+    }
+    /// Edits fields (recording an `edited` event); `if_match` is the expected version.
+    pub async fn update_problem(
+        &self,
+        actor: Actor,
+        id: ProblemId,
+        if_match: Option<i64>,
+        patch: ProblemPatch,
+    ) -> Result<ProblemView> {
+        problems::update(self, actor, id, if_match, patch).await
+    }
+    /// Appends one event (update, note, waiting, resumed, fixed, confirmed, closed, reopened,
+    /// owner changed), checking the state machine; `Conflict` when it does not apply.
+    pub async fn record(
+        &self,
+        actor: Actor,
+        id: ProblemId,
+        if_match: Option<i64>,
+        event: EventKind,
+    ) -> Result<ProblemView> {
+        problems::record::record(self, actor, id, if_match, event).await
+    }
+    /// The timeline, oldest first.
+    pub async fn timeline(&self, id: ProblemId, page: &PageRequest) -> Result<Page<Event>> {
+        problems::record::timeline(self, id, page).await
+    }
+
+    // --- promises -----------------------------------------------------------------------
+
+    /// Validates (due in the future, contacts exist and belong to the problem's accounts,
+    /// maker may own) and records it, with a `promise_made` event on the problem.
+    pub async fn create_promise(&self, actor: Actor, promise: NewPromise) -> Result<PromiseView> {
+        promises::create(self, actor, promise).await
+    }
+    pub async fn promise(&self, id: PromiseId, now: Timestamp) -> Result<PromiseView> {
+        promises::get(self, id, now).await
+    }
+    /// Ordered by due time, then id.
+    pub async fn list_promises(
+        &self,
+        filter: &PromiseFilter,
+        page: &PageRequest,
+        now: Timestamp,
+    ) -> Result<Page<PromiseView>> {
+        promises::list::list(self, filter, page, now).await
+    }
+    pub async fn keep_promise(
+        &self,
+        actor: Actor,
+        id: PromiseId,
+        if_match: Option<i64>,
+    ) -> Result<PromiseView> {
+        promises::moves::keep(self, actor, id, if_match).await
+    }
+    /// Ends the promise as renegotiated and returns the successor carrying `new_due`.
+    pub async fn renegotiate_promise(
+        &self,
+        actor: Actor,
+        id: PromiseId,
+        if_match: Option<i64>,
+        new_due: Timestamp,
+        reason: &str,
+    ) -> Result<PromiseView> {
+        promises::moves::renegotiate(self, actor, id, if_match, new_due, reason).await
+    }
+    pub async fn release_promise(
+        &self,
+        actor: Actor,
+        id: PromiseId,
+        if_match: Option<i64>,
+        reason: &str,
+    ) -> Result<PromiseView> {
+        promises::moves::release(self, actor, id, if_match, reason).await
+    }
+    /// Records every open promise whose due time has passed as broken (with a
+    /// `promise_broken` event); returns how many.
+    pub async fn break_overdue_promises(&self, now: Timestamp) -> Result<usize> {
+        promises::moves::break_overdue(self, now).await
+    }
+
+    // --- policies and duties ------------------------------------------------------------
+
+    pub async fn policies(&self) -> Result<Policies> {
+        policies::get(self).await
+    }
+    /// Replaces the policies and recomputes the deadlines of every problem not closed.
+    pub async fn set_policies(&self, policies: &Policies) -> Result<Policies> {
+        policies::set(self, policies).await
+    }
+    /// What needs doing now, most urgent first: running problem clocks (not paused) and open
+    /// promises, for `member` or everyone. At most `limit`.
+    pub async fn duties(
+        &self,
+        member: Option<MemberId>,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Duty>> {
+        duties::duties(self, member, now, limit).await
+    }
+
+    // --- idempotency --------------------------------------------------------------------
+
+    /// The remembered response for (`member`, `key`), if any.
+    pub async fn idempotent_response(
+        &self,
+        member: MemberId,
+        key: &str,
+    ) -> Result<Option<StoredResponse>> {
+        idempotency::lookup(self, member, key).await
+    }
+    /// Remembers a response; a concurrent duplicate keeps the first.
+    pub async fn save_idempotent_response(
+        &self,
+        member: MemberId,
+        key: &str,
+        response: &StoredResponse,
+        now: Timestamp,
+    ) -> Result<()> {
+        idempotency::save(self, member, key, response, now).await
+    }
+}

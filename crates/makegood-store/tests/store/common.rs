@@ -1,0 +1,295 @@
+//! The backend matrix (`store_test!`), fresh databases, and fixtures.
+
+use jiff::{SignedDuration, Timestamp};
+use makegood_domain::{
+    Account, AccountId, Contact, Currency, Email, Member, Money, Origin, Role, Severity, Vendor,
+};
+use makegood_store::{
+    Actor, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor, Store, StoreError,
+};
+use sea_orm::{ConnectionTrait, Database};
+
+/// Declares a test that runs once on SQLite and once on PostgreSQL.
+macro_rules! store_test {
+    ($(#[$meta:meta])* async fn $name:ident($store:ident: Store) $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            $(#[$meta])*
+            async fn run($store: Store) $body
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let db = $crate::common::TestDb::sqlite().await;
+                run(db.store.clone()).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let db = $crate::common::TestDb::postgres().await;
+                run(db.store.clone()).await;
+            }
+        }
+    };
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+fn postgres_base_url() -> String {
+    std::env::var("MAKEGOOD_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (without_query, query) = url
+        .split_once('?')
+        .map_or((url, None), |(a, b)| (a, Some(b)));
+    let base = without_query
+        .rsplit_once('/')
+        .map_or(without_query, |(base, _)| base);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl TestDb {
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        TestDb {
+            store,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    pub async fn postgres() -> TestDb {
+        let admin_url = postgres_base_url();
+        let name = format!("makegood_test_{:016x}", rand::random::<u64>());
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("PostgreSQL at MAKEGOOD_TEST_DATABASE_URL");
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        let store = Store::connect(&with_database(&admin_url, &name))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        TestDb {
+            store,
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Best effort, on its own runtime: Drop cannot await on the test's.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A fixed instant, e.g. `at("2025-03-03T09:00:00Z")`.
+pub fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+/// "Now" in most tests: Monday 3 March 2025, 09:00 UTC.
+pub fn now() -> Timestamp {
+    at("2025-03-03T09:00:00Z")
+}
+
+pub fn hours(h: i64) -> SignedDuration {
+    SignedDuration::from_hours(h)
+}
+
+pub fn minutes(m: i64) -> SignedDuration {
+    SignedDuration::from_mins(m)
+}
+
+pub fn actor(member: &Member, now: Timestamp) -> Actor {
+    Actor {
+        member: member.id,
+        now,
+    }
+}
+
+pub fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::new("EUR").unwrap())
+}
+
+pub fn new_member(name: &str, email: &str, role: Role) -> NewMember {
+    NewMember {
+        name: name.into(),
+        email: Email::parse(email).unwrap(),
+        role,
+        remedy_authority: eur(100_000),
+        time_zone: "Europe/Berlin".into(),
+        password_hash: Some("$argon2id$fake".into()),
+    }
+}
+
+/// The cast of most tests.
+pub struct World {
+    pub admin: Member,
+    pub agent: Member,
+    pub viewer: Member,
+    pub acme: Account,
+    pub globex: Account,
+    /// Ann, the Controller at Acme.
+    pub ann: Contact,
+    /// Bob, the IT Director at Globex.
+    pub bob: Contact,
+    pub vendor: Vendor,
+}
+
+pub async fn world(store: &Store) -> World {
+    let admin = store
+        .initialise(
+            "Makegood Ltd",
+            new_member("Ada Admin", "ada@makegood.example", Role::Admin),
+            now(),
+        )
+        .await
+        .unwrap();
+    let agent = store
+        .create_member(
+            new_member("Alex Agent", "alex@makegood.example", Role::Agent),
+            now(),
+        )
+        .await
+        .unwrap();
+    let viewer = store
+        .create_member(
+            new_member("Vic Viewer", "vic@makegood.example", Role::Viewer),
+            now(),
+        )
+        .await
+        .unwrap();
+    let acme = store
+        .create_account(NewAccount {
+            name: "Acme".into(),
+            parent: None,
+            tier: None,
+        })
+        .await
+        .unwrap();
+    let globex = store
+        .create_account(NewAccount {
+            name: "Globex".into(),
+            parent: None,
+            tier: Some("gold".into()),
+        })
+        .await
+        .unwrap();
+    let ann = store.create_contact(contact(acme.id, "Ann")).await.unwrap();
+    let bob = store
+        .create_contact(contact(globex.id, "Bob"))
+        .await
+        .unwrap();
+    let vendor = store
+        .create_vendor(NewVendor {
+            name: "HostCo".into(),
+            email: None,
+        })
+        .await
+        .unwrap();
+    World {
+        admin,
+        agent,
+        viewer,
+        acme,
+        globex,
+        ann,
+        bob,
+        vendor,
+    }
+}
+
+pub fn contact(account: AccountId, name: &str) -> NewContact {
+    NewContact {
+        account,
+        name: name.into(),
+        role_title: "Controller".into(),
+        email: None,
+        phone: None,
+    }
+}
+
+/// A major problem at Acme owned by the agent, detected an hour before [`now`].
+pub fn new_problem(w: &World, title: &str) -> NewProblem {
+    NewProblem {
+        title: title.into(),
+        description: "The nightly export stopped.".into(),
+        origin: Origin::Ours,
+        vendor: None,
+        severity: Severity::Major,
+        category: "software".into(),
+        owner: w.agent.id,
+        accounts: vec![w.acme.id],
+        stakeholders: vec![w.ann.id],
+        detected_at: Some(now() - hours(1)),
+    }
+}
+
+/// A promise to Ann by the agent, due in `due_in` after [`now`].
+pub fn new_promise(w: &World, due_in: SignedDuration) -> NewPromise {
+    NewPromise {
+        what: "Send the corrected invoices".into(),
+        contacts: vec![w.ann.id],
+        made_by: w.agent.id,
+        problem: None,
+        due_at: now() + due_in,
+    }
+}
+
+/// Asserts `result` is `Invalid` on `field`; returns the message.
+#[track_caller]
+pub fn invalid<T: std::fmt::Debug>(result: Result<T, StoreError>, field: &str) -> String {
+    match result {
+        Err(StoreError::Invalid { field: f, message }) if f == field => message,
+        other => panic!("expected Invalid on {field}, got {other:?}"),
+    }
+}
+
+/// Asserts `result` is `Conflict`; returns the message.
+#[track_caller]
+pub fn conflict<T: std::fmt::Debug>(result: Result<T, StoreError>) -> String {
+    match result {
+        Err(StoreError::Conflict(message)) => message,
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+}

@@ -1,0 +1,24 @@
+//! The store test suite, written once and run on SQLite and on PostgreSQL.
+//!
+//! Every test is declared with `store_test!` and becomes `<module>::<name>::sqlite` and
+//! `<module>::<name>::postgres`, each on a fresh database: a temporary SQLite file, or a
+//! PostgreSQL database created for the test on `MAKEGOOD_TEST_DATABASE_URL`
+//! (default `postgres://postgres@127.0.0.1:5432/test`) and dropped afterwards.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixtures and test bodies: a failed unwrap is a failed test"
+)]
+
+#[macro_use]
+mod common;
+
+mod duties;
+mod idempotency;
+mod lists;
+mod members;
+mod parties;
+mod problems;
+mod promises;
+mod setup;
+mod timestamps;

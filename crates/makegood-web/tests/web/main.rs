@@ -9,6 +9,7 @@ mod common;
 mod errors;
 mod fixture;
 mod flows;
+mod lists;
 mod openapi;
 mod pages;
 mod roles;

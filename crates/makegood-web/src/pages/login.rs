@@ -20,6 +20,8 @@ const WRONG: &str = "The email or password is wrong.";
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
+    /// Set while nobody has set makegood up yet.
+    not_set_up: bool,
     email: String,
     error: Option<&'static str>,
     csrf_token: String,
@@ -40,19 +42,15 @@ pub async fn login_form(
     if session_member(&state, &jar).await?.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
+    let not_set_up = state.store.organisation().await?.is_none();
     let (jar, csrf_token) = form_csrf(&state, jar);
-    Ok((
-        jar,
-        render(
-            StatusCode::OK,
-            &LoginPage {
-                email: String::new(),
-                error: None,
-                csrf_token,
-            },
-        ),
-    )
-        .into_response())
+    let page = LoginPage {
+        not_set_up,
+        email: String::new(),
+        error: None,
+        csrf_token,
+    };
+    Ok((jar, render(StatusCode::OK, &page)).into_response())
 }
 
 pub async fn login(
@@ -83,6 +81,7 @@ pub async fn login(
         }
         None => {
             let page = LoginPage {
+                not_set_up: false,
                 email: form.email,
                 error: Some(WRONG),
                 csrf_token: form.csrf_token,

@@ -284,6 +284,7 @@ async fn query_strings_paths_routes_and_methods() {
         .request("DELETE", "/api/v1/problems", None, Some(&admin.token))
         .await;
     wrong_method.problem(405);
+    assert_eq!(wrong_method.header("allow"), Some("GET,HEAD,POST"));
 
     let patch_without_body = app
         .send(

@@ -57,6 +57,12 @@ async fn post_form(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once() {
     let app = TestApp::builder().empty().await;
+    assert!(
+        get_page(&app, "/login", &[])
+            .await
+            .text
+            .contains("not set up yet")
+    );
     let secret = issue_setup_token(&app.store, app.now()).await.unwrap();
     assert_eq!(get_page(&app, "/setup?token=wrong", &[]).await.status, 404);
 

@@ -47,6 +47,7 @@ pub struct UpdateAccount {
     pub tier: Option<Option<String>>,
 }
 
+/// Lists accounts.
 #[utoipa::path(get, path = "/accounts", tag = "accounts", params(AccountListQuery),
     responses((status = 200, description = "Accounts by name", body = ListOf<Account>)))]
 pub async fn list_accounts(
@@ -62,6 +63,7 @@ pub async fn list_accounts(
     Ok(Json(ListOf::from_page(accounts, |a| a)))
 }
 
+/// Gets an account.
 #[utoipa::path(get, path = "/accounts/{id}", tag = "accounts", responses((status = 200, body = Account)))]
 pub async fn get_account(
     State(state): State<AppState>,
@@ -72,6 +74,7 @@ pub async fn get_account(
     Ok(Json(state.store.account(AccountId(id)).await?))
 }
 
+/// Adds an account.
 #[utoipa::path(post, path = "/accounts", tag = "accounts", responses((status = 201, body = Account)))]
 pub async fn create_account(
     State(state): State<AppState>,
@@ -94,6 +97,7 @@ pub async fn create_account(
     Ok((StatusCode::CREATED, Json(account)))
 }
 
+/// Changes an account.
 #[utoipa::path(patch, path = "/accounts/{id}", tag = "accounts", responses((status = 200, body = Account)))]
 pub async fn update_account(
     State(state): State<AppState>,
@@ -121,6 +125,7 @@ pub async fn update_account(
     ))
 }
 
+/// Deletes an account nothing refers to.
 #[utoipa::path(delete, path = "/accounts/{id}", tag = "accounts", responses((status = 204, description = "Deleted")))]
 pub async fn delete_account(
     State(state): State<AppState>,

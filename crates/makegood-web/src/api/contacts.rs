@@ -51,6 +51,7 @@ pub struct UpdateContact {
     pub phone: Option<Option<String>>,
 }
 
+/// Lists contacts.
 #[utoipa::path(get, path = "/contacts", tag = "contacts", params(ContactListQuery),
     responses((status = 200, body = ListOf<Contact>)))]
 pub async fn list_contacts(
@@ -66,6 +67,7 @@ pub async fn list_contacts(
     Ok(Json(ListOf::from_page(contacts, |c| c)))
 }
 
+/// Gets a contact.
 #[utoipa::path(get, path = "/contacts/{id}", tag = "contacts", responses((status = 200, body = Contact)))]
 pub async fn get_contact(
     State(state): State<AppState>,
@@ -76,6 +78,7 @@ pub async fn get_contact(
     Ok(Json(state.store.contact(ContactId(id)).await?))
 }
 
+/// Adds a contact to an account.
 #[utoipa::path(post, path = "/contacts", tag = "contacts", responses((status = 201, body = Contact)))]
 pub async fn create_contact(
     State(state): State<AppState>,
@@ -101,6 +104,7 @@ pub async fn create_contact(
     ))
 }
 
+/// Changes a contact.
 #[utoipa::path(patch, path = "/contacts/{id}", tag = "contacts", responses((status = 200, body = Contact)))]
 pub async fn update_contact(
     State(state): State<AppState>,
@@ -127,6 +131,7 @@ pub async fn update_contact(
     ))
 }
 
+/// Deletes a contact nothing refers to.
 #[utoipa::path(delete, path = "/contacts/{id}", tag = "contacts", responses((status = 204, description = "Deleted")))]
 pub async fn delete_contact(
     State(state): State<AppState>,

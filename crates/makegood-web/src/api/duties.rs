@@ -32,6 +32,7 @@ pub struct DutiesQuery {
     pub limit: Option<u32>,
 }
 
+/// What needs doing now, most urgent first.
 #[utoipa::path(get, path = "/duties", tag = "duties", params(DutiesQuery),
     responses((status = 200, description = "Breached first, then warning, then ok; earliest due first", body = ListOf<Duty>)))]
 pub async fn list_duties(

@@ -16,6 +16,7 @@ pub struct Me {
     pub csrf_token: Option<String>,
 }
 
+/// Who you are, with the CSRF token of a browser session.
 #[utoipa::path(get, path = "/me", tag = "me", responses((status = 200, body = Me)))]
 pub async fn get_me(me: CurrentMember) -> Result<Json<Me>, AppError> {
     let csrf_token = match me.credential {

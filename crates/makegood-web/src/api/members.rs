@@ -51,6 +51,7 @@ pub struct UpdateMember {
     pub active: Option<bool>,
 }
 
+/// Lists the members of the team.
 #[utoipa::path(get, path = "/members", tag = "members", params(MemberListQuery),
     responses((status = 200, description = "Members by name", body = ListOf<Member>)))]
 pub async fn list_members(
@@ -63,6 +64,7 @@ pub async fn list_members(
     Ok(Json(ListOf::from_page(members, |m| m)))
 }
 
+/// Gets a member.
 #[utoipa::path(get, path = "/members/{id}", tag = "members", responses((status = 200, body = Member)))]
 pub async fn get_member(
     State(state): State<AppState>,
@@ -73,6 +75,7 @@ pub async fn get_member(
     Ok(Json(state.store.member(MemberId(id)).await?))
 }
 
+/// Adds a member (admins).
 #[utoipa::path(post, path = "/members", tag = "members", responses((status = 201, body = Member)))]
 pub async fn create_member(
     State(state): State<AppState>,
@@ -116,6 +119,7 @@ pub async fn create_member(
     Ok((StatusCode::CREATED, Json(member)))
 }
 
+/// Changes a member (admins).
 #[utoipa::path(patch, path = "/members/{id}", tag = "members", responses((status = 200, body = Member)))]
 pub async fn update_member(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::extract::Json;
 use crate::state::AppState;
 
+/// The policies per severity.
 #[utoipa::path(get, path = "/policies", tag = "policies", responses((status = 200, body = Policies)))]
 pub async fn get_policies(
     State(state): State<AppState>,
@@ -17,6 +18,8 @@ pub async fn get_policies(
     Ok(Json(state.store.policies().await?))
 }
 
+/// Replaces the policies (admins).
+///
 /// Replaces the whole policy set; the deadlines of open problems are recomputed.
 #[utoipa::path(put, path = "/policies", tag = "policies", responses((status = 200, body = Policies)))]
 pub async fn update_policies(

@@ -94,6 +94,7 @@ fn text(field: &str, value: &str, max: usize) -> Result<String, AppError> {
     check.finish().map(|()| value)
 }
 
+/// Posts a customer-visible update.
 #[utoipa::path(post, path = "/problems/{problem}/updates", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -117,6 +118,7 @@ pub async fn post_update(
     .await
 }
 
+/// Posts an internal note.
 #[utoipa::path(post, path = "/problems/{problem}/notes", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -140,6 +142,7 @@ pub async fn post_note(
     .await
 }
 
+/// Marks the problem as openly waiting on the customer or a vendor.
 #[utoipa::path(post, path = "/problems/{problem}/wait", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -163,6 +166,7 @@ pub async fn wait_problem(
     .await
 }
 
+/// Stops waiting.
 #[utoipa::path(post, path = "/problems/{problem}/resume", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -184,6 +188,7 @@ pub async fn resume_problem(
     .await
 }
 
+/// Marks the problem fixed.
 #[utoipa::path(post, path = "/problems/{problem}/fix", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -207,6 +212,7 @@ pub async fn fix_problem(
     .await
 }
 
+/// Records that the customer confirmed the fix.
 #[utoipa::path(post, path = "/problems/{problem}/confirm", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -228,6 +234,7 @@ pub async fn confirm_problem(
     .await
 }
 
+/// Closes the problem with its relationship outcome.
 #[utoipa::path(post, path = "/problems/{problem}/close", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -250,6 +257,7 @@ pub async fn close_problem(
     .await
 }
 
+/// Reopens a fixed, confirmed or closed problem.
 #[utoipa::path(post, path = "/problems/{problem}/reopen", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -273,6 +281,8 @@ pub async fn reopen_problem(
     .await
 }
 
+/// Gives the problem to another owner.
+///
 /// Reassigning needs `Reassign` (supervisors, admins); the owner may also hand their own
 /// problem to someone else — owning includes finding a better owner.
 #[utoipa::path(post, path = "/problems/{problem}/owner", tag = "problems",

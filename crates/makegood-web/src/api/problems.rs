@@ -140,6 +140,7 @@ pub(crate) fn member_param(
     }
 }
 
+/// Records a problem.
 #[utoipa::path(post, path = "/problems", tag = "problems",
     responses((status = 201, body = ProblemBody, headers(("ETag" = String)))))]
 pub async fn create_problem(
@@ -187,6 +188,7 @@ pub async fn create_problem(
     Ok(problem_response(StatusCode::CREATED, view.into()))
 }
 
+/// Gets a problem with its clocks.
 #[utoipa::path(get, path = "/problems/{problem}", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12 (or the id)")),
     responses((status = 200, body = ProblemBody, headers(("ETag" = String)))))]
@@ -200,6 +202,7 @@ pub async fn get_problem(
     Ok(problem_response(StatusCode::OK, view.into()))
 }
 
+/// Lists problems, most urgent deadline first.
 #[utoipa::path(get, path = "/problems", tag = "problems", params(ProblemListQuery),
     responses((status = 200, description = "By next deadline unless `sort=newest`", body = ListOf<ProblemBody>)))]
 pub async fn list_problems(
@@ -232,6 +235,7 @@ pub async fn list_problems(
     Ok(Json(ListOf::from_page(problems, ProblemBody::from)))
 }
 
+/// Edits a problem.
 #[utoipa::path(patch, path = "/problems/{problem}", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"),
         ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
@@ -289,6 +293,7 @@ pub async fn update_problem(
     Ok(problem_response(StatusCode::OK, view.into()))
 }
 
+/// The timeline of a problem.
 #[utoipa::path(get, path = "/problems/{problem}/timeline", tag = "problems",
     params(("problem" = String, Path, description = "The number, e.g. MG-12"), TimelineQuery),
     responses((status = 200, description = "Oldest first", body = ListOf<Event>)))]

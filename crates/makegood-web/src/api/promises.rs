@@ -105,6 +105,7 @@ fn actor(state: &AppState, me: &CurrentMember) -> Actor {
     }
 }
 
+/// Records a promise to a customer.
 #[utoipa::path(post, path = "/promises", tag = "promises",
     responses((status = 201, body = PromiseBody, headers(("ETag" = String)))))]
 pub async fn create_promise(
@@ -144,6 +145,7 @@ pub async fn create_promise(
     Ok(promise_response(StatusCode::CREATED, view))
 }
 
+/// Gets a promise with its state and clock.
 #[utoipa::path(get, path = "/promises/{id}", tag = "promises",
     responses((status = 200, body = PromiseBody, headers(("ETag" = String)))))]
 pub async fn get_promise(
@@ -156,6 +158,7 @@ pub async fn get_promise(
     Ok(promise_response(StatusCode::OK, view))
 }
 
+/// Lists promises by due time.
 #[utoipa::path(get, path = "/promises", tag = "promises", params(PromiseListQuery),
     responses((status = 200, description = "By due time", body = ListOf<PromiseBody>)))]
 pub async fn list_promises(
@@ -189,6 +192,7 @@ pub async fn list_promises(
     Ok(Json(ListOf::from_page(promises, PromiseBody::from)))
 }
 
+/// Marks a promise kept.
 #[utoipa::path(post, path = "/promises/{id}/keep", tag = "promises",
     params(("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 200, description = "Kept", body = PromiseBody, headers(("ETag" = String)))))]
@@ -206,6 +210,7 @@ pub async fn keep_promise(
     Ok(promise_response(StatusCode::OK, view))
 }
 
+/// Agrees a new due time before the old one passes.
 #[utoipa::path(post, path = "/promises/{id}/renegotiate", tag = "promises",
     params(("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 201, description = "The successor promise carrying the new due time", body = PromiseBody, headers(("ETag" = String)))))]
@@ -244,6 +249,7 @@ pub async fn renegotiate_promise(
     Ok(promise_response(StatusCode::CREATED, successor))
 }
 
+/// Records that the customer released the promise.
 #[utoipa::path(post, path = "/promises/{id}/release", tag = "promises",
     params(("If-Match" = Option<String>, Header, description = "The ETag last seen")),
     responses((status = 200, description = "Released", body = PromiseBody, headers(("ETag" = String)))))]

@@ -28,6 +28,7 @@ pub struct CreatedToken {
     pub secret: String,
 }
 
+/// Lists API tokens.
 #[utoipa::path(get, path = "/tokens", tag = "tokens",
     responses((status = 200, description = "Yours, newest first; admins see everyone's", body = ListOf<TokenBody>)))]
 pub async fn list_tokens(
@@ -43,6 +44,7 @@ pub async fn list_tokens(
     }))
 }
 
+/// Creates an API token; its secret is shown once.
 #[utoipa::path(post, path = "/tokens", tag = "tokens",
     responses((status = 201, description = "The secret is in this response only", body = CreatedToken)))]
 pub async fn create_token(
@@ -68,6 +70,7 @@ pub async fn create_token(
     ))
 }
 
+/// Revokes an API token.
 #[utoipa::path(delete, path = "/tokens/{id}", tag = "tokens", responses((status = 204, description = "Revoked")))]
 pub async fn revoke_token(
     State(state): State<AppState>,

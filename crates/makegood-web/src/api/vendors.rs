@@ -40,6 +40,7 @@ pub struct UpdateVendor {
     pub email: Option<Option<Email>>,
 }
 
+/// Lists vendors.
 #[utoipa::path(get, path = "/vendors", tag = "vendors", params(VendorListQuery),
     responses((status = 200, body = ListOf<Vendor>)))]
 pub async fn list_vendors(
@@ -52,6 +53,7 @@ pub async fn list_vendors(
     Ok(Json(ListOf::from_page(vendors, |v| v)))
 }
 
+/// Gets a vendor.
 #[utoipa::path(get, path = "/vendors/{id}", tag = "vendors", responses((status = 200, body = Vendor)))]
 pub async fn get_vendor(
     State(state): State<AppState>,
@@ -62,6 +64,7 @@ pub async fn get_vendor(
     Ok(Json(state.store.vendor(VendorId(id)).await?))
 }
 
+/// Adds a vendor.
 #[utoipa::path(post, path = "/vendors", tag = "vendors", responses((status = 201, body = Vendor)))]
 pub async fn create_vendor(
     State(state): State<AppState>,
@@ -82,6 +85,7 @@ pub async fn create_vendor(
     Ok((StatusCode::CREATED, Json(vendor)))
 }
 
+/// Changes a vendor.
 #[utoipa::path(patch, path = "/vendors/{id}", tag = "vendors", responses((status = 200, body = Vendor)))]
 pub async fn update_vendor(
     State(state): State<AppState>,
@@ -107,6 +111,7 @@ pub async fn update_vendor(
     ))
 }
 
+/// Deletes a vendor no problem refers to.
 #[utoipa::path(delete, path = "/vendors/{id}", tag = "vendors", responses((status = 204, description = "Deleted")))]
 pub async fn delete_vendor(
     State(state): State<AppState>,

@@ -204,15 +204,11 @@ pub async fn setup(
     {
         Ok(member) => member,
         Err(StoreError::Invalid { field, message }) => {
-            let field = if field == "name" && message.contains("organisation") {
-                "organisation"
-            } else {
-                form_field(&field)
+            let page = match form_field(&field) {
+                Some(input) => SetupPage::new(&form, &[(input, message)], None),
+                None => SetupPage::new(&form, &[], Some(format!("{field}: {message}"))),
             };
-            return Ok(render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &SetupPage::new(&form, &[(field, message)], None),
-            ));
+            return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
         }
         Err(StoreError::Conflict(_) | StoreError::NotFound { .. }) => {
             return Ok(message(StatusCode::NOT_FOUND, "Setup link not valid", USED));
@@ -223,14 +219,14 @@ pub async fn setup(
     Ok((jar, Redirect::to("/")).into_response())
 }
 
-/// Maps a store field name onto one of the form's inputs (or the form as a whole).
-fn form_field(field: &str) -> &'static str {
+/// The form input a store field name refers to, if any.
+fn form_field(field: &str) -> Option<&'static str> {
     match field {
-        "organisation" => "organisation",
-        "name" => "name",
-        "email" => "email",
-        "password" | "password_hash" => "password",
-        "time_zone" => "time_zone",
-        _ => "organisation",
+        "organisation" => Some("organisation"),
+        "name" => Some("name"),
+        "email" => Some("email"),
+        "password" | "password_hash" => Some("password"),
+        "time_zone" => Some("time_zone"),
+        _ => None,
     }
 }

@@ -299,7 +299,7 @@ async fn query_strings_paths_routes_and_methods() {
 
 #[tokio::test]
 async fn credentials_are_checked() {
-    let (app, _admin) = TestApp::new().await;
+    let (app, admin) = TestApp::new().await;
     let missing = app.request("GET", "/api/v1/problems", None, None).await;
     assert!(
         missing.problem(401)["detail"]
@@ -313,4 +313,28 @@ async fn credentials_are_checked() {
     app.request("GET", "/api/v1/problems", None, Some("not-even-the-shape"))
         .await
         .problem(401);
+
+    let agent = app.user(makegood_domain::Role::Agent).await;
+    assert_eq!(app.get("/api/v1/me", &agent).await.status, 200);
+    let path = format!("/api/v1/members/{}", agent.member.id);
+    let deactivated = app
+        .request(
+            "PATCH",
+            &path,
+            Some(json!({"active": false})),
+            Some(&admin.token),
+        )
+        .await;
+    assert_eq!(deactivated.status, 200, "{}", deactivated.text);
+    app.get("/api/v1/me", &agent).await.problem(401);
+    let demote_self = format!("/api/v1/members/{}", admin.member.id);
+    let refused = app
+        .request(
+            "PATCH",
+            &demote_self,
+            Some(json!({"role": "viewer"})),
+            Some(&admin.token),
+        )
+        .await;
+    assert_eq!(refused.problem(422)["errors"][0]["field"], "role");
 }

@@ -228,6 +228,8 @@ async fn login_sessions_and_csrf() {
     app.send(create(Some("guess"))).await.problem(403);
     assert_eq!(app.send(create(Some(&token))).await.status, 201);
 
+    // Sessions last 14 days.
+    app.advance(jiff::SignedDuration::from_hours(13 * 24));
     let home = get_page(&app, "/", &[&session]).await;
     let logout_csrf = hidden(&home, "csrf_token");
     assert_eq!(
@@ -249,5 +251,36 @@ async fn login_sessions_and_csrf() {
         303,
         "the session is gone"
     );
+    get_page(&app, "/api/v1/me", &[&session]).await.problem(401);
+}
+
+#[tokio::test]
+async fn sessions_expire_after_fourteen_days() {
+    let app = TestApp::builder().empty().await;
+    let hash = hash_password("correct horse battery").unwrap();
+    app.store
+        .initialise(
+            "Acme",
+            new_member("Ada Admin", Role::Admin, Some(hash)),
+            app.now(),
+        )
+        .await
+        .unwrap();
+    let form = get_page(&app, "/login", &[]).await;
+    let csrf_cookie = cookie(&form, "makegood_form_csrf").unwrap();
+    let csrf = hidden(&form, "csrf_token");
+    let fields = [
+        ("email", "ada@acme.example"),
+        ("password", "correct horse battery"),
+        ("csrf_token", &csrf),
+    ];
+    let session = cookie(
+        &post_form(&app, "/login", &[&csrf_cookie], &fields).await,
+        "makegood_session",
+    )
+    .unwrap();
+    assert_eq!(get_page(&app, "/", &[&session]).await.status, 200);
+    app.advance(jiff::SignedDuration::from_hours(14 * 24 + 1));
+    assert_eq!(get_page(&app, "/", &[&session]).await.status, 303);
     get_page(&app, "/api/v1/me", &[&session]).await.problem(401);
 }

@@ -19,7 +19,9 @@ pub struct Store {
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite: one file, the embedded default.
     Sqlite,
+    /// PostgreSQL: for teams that outgrow one machine.
     Postgres,
 }
 
@@ -44,6 +46,7 @@ pub struct Organisation {
     pub name: String,
 }
 
+/// A member to create (name 1..=120 characters, an IANA time zone).
 #[derive(Clone, Debug)]
 pub struct NewMember {
     pub name: String,
@@ -66,6 +69,7 @@ pub struct MemberPatch {
     pub active: Option<bool>,
 }
 
+/// An account to create (name 1..=200 characters; the parent must exist).
 #[derive(Clone, Debug)]
 pub struct NewAccount {
     pub name: String,
@@ -73,6 +77,7 @@ pub struct NewAccount {
     pub tier: Option<String>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct AccountPatch {
     pub name: Option<String>,
@@ -80,6 +85,7 @@ pub struct AccountPatch {
     pub tier: Option<Option<String>>,
 }
 
+/// A contact to create at an existing account.
 #[derive(Clone, Debug)]
 pub struct NewContact {
     pub account: AccountId,
@@ -89,6 +95,7 @@ pub struct NewContact {
     pub phone: Option<String>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct ContactPatch {
     pub name: Option<String>,
@@ -97,18 +104,21 @@ pub struct ContactPatch {
     pub phone: Option<Option<String>>,
 }
 
+/// A vendor to create.
 #[derive(Clone, Debug)]
 pub struct NewVendor {
     pub name: String,
     pub email: Option<Email>,
 }
 
+/// Fields to change; `None` leaves a field as it is, `Some(None)` clears it.
 #[derive(Clone, Debug, Default)]
 pub struct VendorPatch {
     pub name: Option<String>,
     pub email: Option<Option<Email>>,
 }
 
+/// A problem to record (title 1..=200, description ≤ 20,000, category ≤ 80 characters).
 #[derive(Clone, Debug)]
 pub struct NewProblem {
     pub title: String,
@@ -159,6 +169,7 @@ pub enum ProblemSort {
     Newest,
 }
 
+/// Which problems to list, and in which order; the filters combine.
 #[derive(Clone, Debug, Default)]
 pub struct ProblemFilter {
     pub status: Option<Status>,
@@ -173,6 +184,7 @@ pub struct ProblemFilter {
     pub sort: ProblemSort,
 }
 
+/// A promise to make (what 1..=500 characters, at least one contact, due in the future).
 #[derive(Clone, Debug)]
 pub struct NewPromise {
     pub what: String,
@@ -204,6 +216,7 @@ pub enum PromiseListState {
     Released,
 }
 
+/// Which promises to list (ordered by due time, then id); the filters combine.
 #[derive(Clone, Debug, Default)]
 pub struct PromiseFilter {
     pub state: Option<PromiseListState>,

@@ -28,6 +28,7 @@ impl Store {
     pub async fn migrate(&self) -> Result<()> {
         self.run_migrations().await
     }
+    /// Which database this store talks to.
     pub fn backend(&self) -> Backend {
         self.backend
     }
@@ -72,9 +73,11 @@ impl Store {
 
     // --- members, sessions, tokens ------------------------------------------------------
 
+    /// Creates a member; `Conflict` when the email is taken.
     pub async fn create_member(&self, member: NewMember, now: Timestamp) -> Result<Member> {
         members::create(self, member, now).await
     }
+    /// The member `id`.
     pub async fn member(&self, id: MemberId) -> Result<Member> {
         members::get(self, id).await
     }
@@ -82,6 +85,7 @@ impl Store {
     pub async fn list_members(&self, page: &PageRequest) -> Result<Page<Member>> {
         members::list(self, page).await
     }
+    /// Edits a member; `Conflict` when the new email is taken.
     pub async fn update_member(&self, id: MemberId, patch: MemberPatch) -> Result<Member> {
         members::update(self, id, patch).await
     }
@@ -92,10 +96,12 @@ impl Store {
     ) -> Result<Option<(Member, Option<String>)>> {
         members::credentials(self, email).await
     }
+    /// Replaces a member's password hash.
     pub async fn set_password_hash(&self, id: MemberId, hash: &str) -> Result<()> {
         members::set_password_hash(self, id, hash).await
     }
 
+    /// Records a session (by the hash of its token) until `expires_at`.
     pub async fn create_session(
         &self,
         member: MemberId,
@@ -113,10 +119,12 @@ impl Store {
     ) -> Result<Option<(Member, String)>> {
         auth::session(self, token_hash, now).await
     }
+    /// Ends a session (signing out); no error if it is already gone.
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
         auth::delete_session(self, token_hash).await
     }
 
+    /// Records an API token (by its hash) for `member`.
     pub async fn create_api_token(
         &self,
         member: MemberId,
@@ -130,9 +138,11 @@ impl Store {
     pub async fn list_api_tokens(&self, member: Option<MemberId>) -> Result<Vec<ApiToken>> {
         auth::list_api_tokens(self, member).await
     }
+    /// The token `id`, unless revoked.
     pub async fn api_token(&self, id: i64) -> Result<ApiToken> {
         auth::api_token(self, id).await
     }
+    /// Revokes a token; `NotFound` if there is none or it was already revoked.
     pub async fn revoke_api_token(&self, id: i64) -> Result<()> {
         auth::revoke_api_token(self, id).await
     }
@@ -143,9 +153,11 @@ impl Store {
 
     // --- accounts, contacts, vendors ----------------------------------------------------
 
+    /// Creates an account.
     pub async fn create_account(&self, account: NewAccount) -> Result<Account> {
         accounts::create(self, account).await
     }
+    /// The account `id`.
     pub async fn account(&self, id: AccountId) -> Result<Account> {
         accounts::get(self, id).await
     }
@@ -157,6 +169,7 @@ impl Store {
     ) -> Result<Page<Account>> {
         accounts::list(self, parent, page).await
     }
+    /// Edits an account; a parent may not be the account itself or one of its locations.
     pub async fn update_account(&self, id: AccountId, patch: AccountPatch) -> Result<Account> {
         accounts::update(self, id, patch).await
     }
@@ -165,12 +178,15 @@ impl Store {
         accounts::delete(self, id).await
     }
 
+    /// Creates a contact at an existing account.
     pub async fn create_contact(&self, contact: NewContact) -> Result<Contact> {
         parties::create_contact(self, contact).await
     }
+    /// The contact `id`.
     pub async fn contact(&self, id: ContactId) -> Result<Contact> {
         parties::contact(self, id).await
     }
+    /// Contacts, of one account or all; ordered by name, then id.
     pub async fn list_contacts(
         &self,
         account: Option<AccountId>,
@@ -178,6 +194,7 @@ impl Store {
     ) -> Result<Page<Contact>> {
         parties::list_contacts(self, account, page).await
     }
+    /// Edits a contact.
     pub async fn update_contact(&self, id: ContactId, patch: ContactPatch) -> Result<Contact> {
         parties::update_contact(self, id, patch).await
     }
@@ -186,15 +203,19 @@ impl Store {
         parties::delete_contact(self, id).await
     }
 
+    /// Creates a vendor.
     pub async fn create_vendor(&self, vendor: NewVendor) -> Result<Vendor> {
         parties::create_vendor(self, vendor).await
     }
+    /// The vendor `id`.
     pub async fn vendor(&self, id: VendorId) -> Result<Vendor> {
         parties::vendor(self, id).await
     }
+    /// Vendors, ordered by name, then id.
     pub async fn list_vendors(&self, page: &PageRequest) -> Result<Page<Vendor>> {
         parties::list_vendors(self, page).await
     }
+    /// Edits a vendor.
     pub async fn update_vendor(&self, id: VendorId, patch: VendorPatch) -> Result<Vendor> {
         parties::update_vendor(self, id, patch).await
     }
@@ -211,9 +232,11 @@ impl Store {
     pub async fn create_problem(&self, actor: Actor, problem: NewProblem) -> Result<ProblemView> {
         problems::create(self, actor, problem).await
     }
+    /// The problem `id` with its clocks at `now`.
     pub async fn problem(&self, id: ProblemId, now: Timestamp) -> Result<ProblemView> {
         problems::get(self, id, now).await
     }
+    /// Problems matching `filter`, with their clocks at `now`; see [`ProblemSort`](crate::ProblemSort).
     pub async fn list_problems(
         &self,
         filter: &ProblemFilter,
@@ -255,6 +278,7 @@ impl Store {
     pub async fn create_promise(&self, actor: Actor, promise: NewPromise) -> Result<PromiseView> {
         promises::create(self, actor, promise).await
     }
+    /// The promise `id` with its status and clock at `now`.
     pub async fn promise(&self, id: PromiseId, now: Timestamp) -> Result<PromiseView> {
         promises::get(self, id, now).await
     }
@@ -267,6 +291,7 @@ impl Store {
     ) -> Result<Page<PromiseView>> {
         promises::list::list(self, filter, page, now).await
     }
+    /// Ends the promise as kept; `Conflict` once it has ended or its due time has passed.
     pub async fn keep_promise(
         &self,
         actor: Actor,
@@ -286,6 +311,7 @@ impl Store {
     ) -> Result<PromiseView> {
         promises::moves::renegotiate(self, actor, id, if_match, new_due, reason).await
     }
+    /// Ends the promise as released by the customer; `Conflict` once ended or past due.
     pub async fn release_promise(
         &self,
         actor: Actor,
@@ -303,6 +329,7 @@ impl Store {
 
     // --- policies and duties ------------------------------------------------------------
 
+    /// The current policies.
     pub async fn policies(&self) -> Result<Policies> {
         policies::get(self).await
     }

@@ -196,9 +196,14 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewPromise) -> Resu
     validate::owner(&txn, "made_by", new.made_by).await?;
     let accounts = match new.problem {
         Some(problem) => {
-            problem_load::row(&txn, problem, false).await.map_err(|_| {
-                StoreError::invalid("problem", format!("problem {problem} does not exist"))
-            })?;
+            problem_load::row(&txn, problem, false)
+                .await
+                .map_err(|e| match e {
+                    StoreError::NotFound { .. } => {
+                        StoreError::invalid("problem", format!("problem {problem} does not exist"))
+                    }
+                    other => other,
+                })?;
             let rows = problem_account::Entity::find()
                 .filter(problem_account::Column::ProblemId.eq(problem.0))
                 .all(&txn)

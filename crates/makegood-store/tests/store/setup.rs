@@ -69,3 +69,31 @@ store_test! {
         assert_eq!(store.list_members(&Default::default()).await.unwrap().items.len(), 1);
     }
 }
+
+#[tokio::test]
+async fn an_in_memory_sqlite_database_works_and_bad_urls_are_refused() {
+    let store = Store::connect("sqlite::memory:").await.unwrap();
+    store.migrate().await.unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    store
+        .initialise(
+            "Org",
+            new_member("Ada", "ada@x.example", Role::Admin),
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .list_members(&Default::default())
+            .await
+            .unwrap()
+            .items
+            .len(),
+        1
+    );
+    assert!(matches!(
+        Store::connect("mysql://localhost/x").await,
+        Err(StoreError::Invalid { .. })
+    ));
+}

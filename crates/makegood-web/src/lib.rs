@@ -1,1 +1,68 @@
-//! placeholder
+//! makegood's HTTP interfaces: the JSON API (with its OpenAPI document), pages and auth.
+
+pub mod api;
+pub mod auth;
+mod error;
+mod extract;
+mod health;
+mod idempotency;
+mod pages;
+mod state;
+
+use std::sync::Arc;
+
+use axum::Router;
+use makegood_store::Store;
+
+pub use auth::validate_password;
+pub use error::{AppError, FieldError, ProblemDetails};
+use state::AppState;
+
+/// The clock the app reads "now" from: the system clock in the binary, a controllable one in tests.
+pub type Now = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+
+/// How the app is served.
+#[derive(Clone)]
+pub struct Config {
+    /// The URL people reach makegood at, e.g. `https://desk.example.com`; cookies are
+    /// marked `Secure` when it starts with `https`.
+    pub public_url: String,
+    /// Where "now" comes from.
+    pub now: Now,
+}
+
+/// The whole app: JSON API, OpenAPI document, pages and `/healthz`.
+pub fn app(store: Store, config: Config) -> Router {
+    let state = AppState::new(store, config);
+    let (api, doc) = api::split();
+    let doc = Arc::new(doc);
+    Router::new()
+        .merge(api)
+        .merge(pages::router())
+        .route("/healthz", axum::routing::get(health::healthz))
+        .route(
+            "/api/openapi.json",
+            axum::routing::get(move || {
+                let doc = Arc::clone(&doc);
+                async move { axum::Json(doc.as_ref().clone()) }
+            }),
+        )
+        .fallback(error::fallback)
+        .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            idempotency::layer,
+        ))
+        // Spans name the path only: query strings can carry secrets (the setup token).
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(
+            |request: &axum::http::Request<axum::body::Body>| {
+                tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
+            },
+        ))
+        .with_state(state)
+}
+
+/// The OpenAPI 3.1 document of the JSON API, generated from the handlers.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api::split().1
+}

@@ -1,0 +1,76 @@
+//! The JSON API under `/api/v1`: one module per resource, one handler per operation.
+
+pub mod accounts;
+pub mod contacts;
+pub mod duties;
+pub mod me;
+pub mod members;
+mod openapi;
+pub mod policies;
+pub mod problem_actions;
+pub mod problems;
+pub mod promises;
+pub mod tokens;
+pub mod types;
+pub mod vendors;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+/// The API routes and their finished OpenAPI document.
+pub(crate) fn split() -> (axum::Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut doc) = router().split_for_parts();
+    utoipa::Modify::modify(&openapi::ErrorResponses, &mut doc);
+    (router, doc)
+}
+
+/// Every API route with its OpenAPI description.
+fn router() -> OpenApiRouter<AppState> {
+    let v1 = OpenApiRouter::new()
+        .routes(routes!(me::get_me))
+        .routes(routes!(members::list_members, members::create_member))
+        .routes(routes!(members::get_member, members::update_member))
+        .routes(routes!(accounts::list_accounts, accounts::create_account))
+        .routes(routes!(
+            accounts::get_account,
+            accounts::update_account,
+            accounts::delete_account
+        ))
+        .routes(routes!(contacts::list_contacts, contacts::create_contact))
+        .routes(routes!(
+            contacts::get_contact,
+            contacts::update_contact,
+            contacts::delete_contact
+        ))
+        .routes(routes!(vendors::list_vendors, vendors::create_vendor))
+        .routes(routes!(
+            vendors::get_vendor,
+            vendors::update_vendor,
+            vendors::delete_vendor
+        ))
+        .routes(routes!(problems::list_problems, problems::create_problem))
+        .routes(routes!(problems::get_problem, problems::update_problem))
+        .routes(routes!(problems::get_timeline))
+        .routes(routes!(problem_actions::post_update))
+        .routes(routes!(problem_actions::post_note))
+        .routes(routes!(problem_actions::wait_problem))
+        .routes(routes!(problem_actions::resume_problem))
+        .routes(routes!(problem_actions::fix_problem))
+        .routes(routes!(problem_actions::confirm_problem))
+        .routes(routes!(problem_actions::close_problem))
+        .routes(routes!(problem_actions::reopen_problem))
+        .routes(routes!(problem_actions::change_owner))
+        .routes(routes!(promises::list_promises, promises::create_promise))
+        .routes(routes!(promises::get_promise))
+        .routes(routes!(promises::keep_promise))
+        .routes(routes!(promises::renegotiate_promise))
+        .routes(routes!(promises::release_promise))
+        .routes(routes!(duties::list_duties))
+        .routes(routes!(policies::get_policies, policies::update_policies))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token));
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
+}

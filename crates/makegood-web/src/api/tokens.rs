@@ -1,0 +1,88 @@
+//! API tokens: members create and revoke their own; admins see and revoke everyone's.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use makegood_domain::Action;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::types::{Check, ListOf, TokenBody};
+use crate::auth::{CurrentMember, new_token_secret, sha256_hex};
+use crate::error::AppError;
+use crate::extract::{Json, Path};
+use crate::state::AppState;
+
+/// A new token.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateToken {
+    /// What it is for, e.g. `laptop CLI`.
+    pub name: String,
+}
+
+/// A created token with its secret, shown this once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    pub token: TokenBody,
+    /// Send as `Authorization: Bearer <secret>`. Not shown again.
+    pub secret: String,
+}
+
+/// Lists API tokens.
+#[utoipa::path(get, path = "/tokens", tag = "tokens",
+    responses((status = 200, description = "Yours, newest first; admins see everyone's", body = ListOf<TokenBody>)))]
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    me: CurrentMember,
+) -> Result<Json<ListOf<TokenBody>>, AppError> {
+    me.require(Action::ManageOwnTokens, None)?;
+    let whose = (!me.member.may(Action::ManageOthersTokens, None)).then_some(me.id());
+    let tokens = state.store.list_api_tokens(whose).await?;
+    Ok(Json(ListOf {
+        items: tokens.into_iter().map(TokenBody::from).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// Creates an API token; its secret is shown once.
+#[utoipa::path(post, path = "/tokens", tag = "tokens",
+    responses((status = 201, description = "The secret is in this response only", body = CreatedToken)))]
+pub async fn create_token(
+    State(state): State<AppState>,
+    me: CurrentMember,
+    Json(body): Json<CreateToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
+    me.require(Action::ManageOwnTokens, None)?;
+    let mut check = Check::default();
+    let name = check.text("name", &body.name, 100);
+    check.finish()?;
+    let secret = new_token_secret();
+    let token = state
+        .store
+        .create_api_token(me.id(), &name, &sha256_hex(&secret), state.now())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(CreatedToken {
+            token: token.into(),
+            secret,
+        }),
+    ))
+}
+
+/// Revokes an API token.
+#[utoipa::path(delete, path = "/tokens/{id}", tag = "tokens", responses((status = 204, description = "Revoked")))]
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    me: CurrentMember,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, AppError> {
+    me.require(Action::ManageOwnTokens, None)?;
+    let token = state.store.api_token(id).await?;
+    if token.member != me.id() && !me.member.may(Action::ManageOthersTokens, None) {
+        // Other members' tokens are invisible, not forbidden.
+        return Err(AppError::NotFound("API token not found".into()));
+    }
+    state.store.revoke_api_token(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

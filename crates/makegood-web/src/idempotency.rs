@@ -1,0 +1,110 @@
+//! `Idempotency-Key` on API POSTs: a retry with the same key and body replays the first
+//! response; the same key with another request is refused.
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use makegood_store::StoredResponse;
+use sha2::{Digest, Sha256};
+
+use crate::auth::CurrentMember;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The request header.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Set on a replayed response.
+const REPLAYED: &str = "idempotent-replayed";
+/// Largest body remembered or hashed.
+const MAX_BODY: usize = 2 * 1024 * 1024;
+
+/// The middleware; only acts on `POST /api/…` carrying the header.
+pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let Some(key) = request.headers().get(IDEMPOTENCY_KEY).cloned() else {
+        return next.run(request).await;
+    };
+    if request.method() != Method::POST || !request.uri().path().starts_with("/api/") {
+        return next.run(request).await;
+    }
+    match run(state, key, request, next).await {
+        Ok(response) => response,
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn run(
+    state: AppState,
+    key: HeaderValue,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let key = key
+        .to_str()
+        .ok()
+        .filter(|k| (1..=255).contains(&k.len()))
+        .ok_or_else(|| {
+            AppError::bad_request("Idempotency-Key must be 1 to 255 visible ASCII characters")
+        })?
+        .to_owned();
+    let (mut parts, body) = request.into_parts();
+    let Ok(me) = CurrentMember::from_request_parts(&mut parts, &state).await else {
+        // Not signed in: the handler answers 401 as usual.
+        return Ok(next.run(Request::from_parts(parts, body)).await);
+    };
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|_| AppError::bad_request("the body is too large (2 MiB at most)"))?;
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or(parts.uri.path(), |p| p.as_str());
+    let mut hasher = Sha256::new();
+    hasher.update(format!("{}\n{target}\n", parts.method));
+    hasher.update(&bytes);
+    let request_hash = hex::encode(hasher.finalize());
+
+    if let Some(stored) = state.store.idempotent_response(me.id(), &key).await? {
+        if stored.request_hash != request_hash {
+            return Err(AppError::invalid(
+                "Idempotency-Key",
+                "was already used for a different request; use a new key for a new request",
+            ));
+        }
+        return Ok(replay(&stored));
+    }
+
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    if !response.status().is_success() {
+        return Ok(response);
+    }
+    let (parts, body) = response.into_parts();
+    let bytes = to_bytes(body, MAX_BODY)
+        .await
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("buffering the response: {e}")))?;
+    let stored = StoredResponse {
+        request_hash,
+        status: parts.status.as_u16(),
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    };
+    state
+        .store
+        .save_idempotent_response(me.id(), &key, &stored, state.now())
+        .await?;
+    Ok(Response::from_parts(parts, Body::from(bytes)))
+}
+
+fn replay(stored: &StoredResponse) -> Response {
+    let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    let mut response = (status, stored.body.clone()).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(REPLAYED, HeaderValue::from_static("true"));
+    response
+}

@@ -1,0 +1,198 @@
+//! A small world to act on: accounts, contacts, vendors, problems and promises.
+
+use jiff::SignedDuration;
+use makegood_domain::{Account, Contact, EventKind, Origin, Role, Severity, Vendor, WaitingOn};
+use makegood_store::{
+    Actor, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, ProblemView, PromiseView,
+};
+
+use crate::common::{TestApp, User};
+
+/// One member of each role.
+pub struct Team {
+    pub admin: User,
+    pub supervisor: User,
+    pub agent: User,
+    pub viewer: User,
+}
+
+impl Team {
+    pub async fn new(app: &TestApp, admin: User) -> Self {
+        Self {
+            admin,
+            supervisor: app.user(Role::Supervisor).await,
+            agent: app.user(Role::Agent).await,
+            viewer: app.user(Role::Viewer).await,
+        }
+    }
+
+    pub fn get(&self, role: Role) -> &User {
+        match role {
+            Role::Admin => &self.admin,
+            Role::Supervisor => &self.supervisor,
+            Role::Agent => &self.agent,
+            Role::Viewer => &self.viewer,
+        }
+    }
+}
+
+/// Things to act on; problems owned by the agent unless named otherwise.
+pub struct World {
+    pub account: Account,
+    pub contact: Contact,
+    pub vendor: Vendor,
+    /// Unreferenced, so they can be deleted.
+    pub spare_account: Account,
+    pub spare_contact: Contact,
+    pub spare_vendor: Vendor,
+    pub problem: ProblemView,
+    pub waiting: ProblemView,
+    pub fixed: ProblemView,
+    pub supervisors_problem: ProblemView,
+    pub agents_promise: PromiseView,
+    pub supervisors_promise: PromiseView,
+}
+
+impl World {
+    pub async fn new(app: &TestApp, team: &Team) -> Self {
+        let store = &app.store;
+        let admin = Actor {
+            member: team.admin.member.id,
+            now: app.now(),
+        };
+        let account = store
+            .create_account(NewAccount {
+                name: "Northwind".into(),
+                parent: None,
+                tier: None,
+            })
+            .await
+            .unwrap();
+        let spare_account = store
+            .create_account(NewAccount {
+                name: "Spare".into(),
+                parent: None,
+                tier: None,
+            })
+            .await
+            .unwrap();
+        let contact = store
+            .create_contact(NewContact {
+                account: account.id,
+                name: "Carla Controller".into(),
+                role_title: "Controller".into(),
+                email: None,
+                phone: None,
+            })
+            .await
+            .unwrap();
+        let spare_contact = store
+            .create_contact(NewContact {
+                account: account.id,
+                name: "Ivan IT".into(),
+                role_title: "IT Director".into(),
+                email: None,
+                phone: None,
+            })
+            .await
+            .unwrap();
+        let vendor = store
+            .create_vendor(NewVendor {
+                name: "HostCo".into(),
+                email: None,
+            })
+            .await
+            .unwrap();
+        let spare_vendor = store
+            .create_vendor(NewVendor {
+                name: "Spare Vendor".into(),
+                email: None,
+            })
+            .await
+            .unwrap();
+        let problem_for = |owner: &User, title: &str| NewProblem {
+            title: title.into(),
+            description: "".into(),
+            origin: Origin::Ours,
+            vendor: None,
+            severity: Severity::Major,
+            category: "software".into(),
+            owner: owner.member.id,
+            accounts: vec![account.id],
+            stakeholders: vec![contact.id],
+            detected_at: None,
+        };
+        let problem = store
+            .create_problem(admin, problem_for(&team.agent, "Invoices fail"))
+            .await
+            .unwrap();
+        let waiting = store
+            .create_problem(admin, problem_for(&team.agent, "Waiting one"))
+            .await
+            .unwrap();
+        let waiting = store
+            .record(
+                admin,
+                waiting.problem.id,
+                None,
+                EventKind::Waiting {
+                    on: WaitingOn::Vendor,
+                    reason: "patch".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let fixed = store
+            .create_problem(admin, problem_for(&team.agent, "Fixed one"))
+            .await
+            .unwrap();
+        let fixed = store
+            .record(
+                admin,
+                fixed.problem.id,
+                None,
+                EventKind::Fixed {
+                    summary: "done".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let supervisors_problem = store
+            .create_problem(admin, problem_for(&team.supervisor, "Theirs"))
+            .await
+            .unwrap();
+        let due = app
+            .now()
+            .checked_add(SignedDuration::from_hours(48))
+            .unwrap();
+        let promise_by = |user: &User| NewPromise {
+            what: "Daily status by email".into(),
+            contacts: vec![contact.id],
+            made_by: user.member.id,
+            problem: Some(problem.problem.id),
+            due_at: due,
+        };
+        let agents_promise = store
+            .create_promise(admin, promise_by(&team.agent))
+            .await
+            .unwrap();
+        let supervisors_promise = store
+            .create_promise(admin, promise_by(&team.supervisor))
+            .await
+            .unwrap();
+        Self {
+            account,
+            contact,
+            vendor,
+            spare_account,
+            spare_contact,
+            spare_vendor,
+            problem,
+            waiting,
+            fixed,
+            supervisors_problem,
+            agents_promise,
+            supervisors_promise,
+        }
+    }
+}

@@ -1,0 +1,16 @@
+//! In-process HTTP tests of the whole app.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test helper that cannot do its job should fail the test loudly"
+)]
+
+mod common;
+mod errors;
+mod fixture;
+mod flows;
+mod lists;
+mod openapi;
+mod pages;
+mod roles;
+mod route_table;

@@ -94,9 +94,13 @@ fn cookie(response: &reqwest::Response, name: &str) -> Option<String> {
 /// Signs in through the login form and returns the session cookie.
 async fn sign_in(base: &str, email: &str) -> String {
     let http = client();
-    let form = http.get(format!("{base}/login")).send().await.unwrap();
+    let form = http
+        .get(format!("{base}/login"))
+        .send()
+        .await
+        .expect("the login form");
     let jar = cookie(&form, "makegood_form_csrf");
-    let csrf = hidden(&form.text().await.unwrap(), "csrf_token");
+    let csrf = hidden(&form.text().await.expect("a body"), "csrf_token");
     let mut request = http.post(format!("{base}/login")).form(&[
         ("email", email),
         ("password", PASSWORD),
@@ -105,7 +109,7 @@ async fn sign_in(base: &str, email: &str) -> String {
     if let Some(jar) = jar {
         request = request.header(reqwest::header::COOKIE, jar);
     }
-    let response = request.send().await.unwrap();
+    let response = request.send().await.expect("a login response");
     assert_eq!(response.status(), 303, "login redirects home");
     cookie(&response, "makegood_session").expect("a session cookie")
 }

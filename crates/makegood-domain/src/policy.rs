@@ -123,8 +123,10 @@ impl Policies {
     }
 
     /// How long before its due time a promise spanning `span` turns to warning.
+    /// Whole seconds, so warning times are as exact as the due times they derive from.
     pub fn promise_warning_lead(&self, span: SignedDuration) -> SignedDuration {
         let share = span / 100 * i32::try_from(self.promise_warning_percent).unwrap_or(20);
+        let share = SignedDuration::from_secs(share.as_secs());
         share.max(SignedDuration::from_mins(self.promise_warning_min_minutes))
     }
 
@@ -188,6 +190,8 @@ mod tests {
             p.promise_warning_lead(SignedDuration::from_hours(2)),
             SignedDuration::from_hours(1)
         );
+        let odd = SignedDuration::from_hours(30) + SignedDuration::from_nanos(7);
+        assert_eq!(p.promise_warning_lead(odd), SignedDuration::from_hours(6));
     }
 
     #[test]

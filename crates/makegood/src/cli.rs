@@ -34,6 +34,8 @@ pub enum Command {
     Migrate,
     /// Fill an empty organisation with a realistic small consultancy, relative to now.
     Demo(DemoArgs),
+    /// Create an API token for a member and print its secret (shown this once).
+    Token(TokenArgs),
 }
 
 #[derive(Debug, Args)]
@@ -75,4 +77,14 @@ pub struct DemoArgs {
     /// Password for the demo members (and for the demo admin, when demo sets up the organisation).
     #[arg(long, default_value = "makegood-demo")]
     pub password: String,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// The member's email.
+    #[arg(long)]
+    pub email: String,
+    /// What the token is for, e.g. "deploy script".
+    #[arg(long, default_value = "command line")]
+    pub name: String,
 }

@@ -437,7 +437,7 @@ impl Demo<'_> {
             vendor: None,
             severity: Severity::Critical,
             category: "integrations".into(),
-            owner: maya,
+            owner: alex,
             accounts: affected,
             stakeholders: vec![grace],
             detected_at: Some(ago(now, 80)),

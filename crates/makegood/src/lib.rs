@@ -5,6 +5,7 @@ pub mod clock;
 mod demo;
 mod init;
 mod serve;
+mod token;
 
 use std::process::ExitCode;
 
@@ -48,6 +49,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Demo(args) => demo::demo(&store, args, clock::now()).await,
+        Command::Token(args) => token::create(&store, args).await,
     }
 }
 

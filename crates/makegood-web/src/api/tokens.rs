@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::types::{Check, ListOf, TokenBody};
-use crate::auth::{CurrentMember, new_token_secret, sha256_hex};
+use crate::auth::{CurrentMember, issue_api_token};
 use crate::error::AppError;
 use crate::extract::{Json, Path};
 use crate::state::AppState;
@@ -56,11 +56,7 @@ pub async fn create_token(
     let mut check = Check::default();
     let name = check.text("name", &body.name, 100);
     check.finish()?;
-    let secret = new_token_secret();
-    let token = state
-        .store
-        .create_api_token(me.id(), &name, &sha256_hex(&secret), state.now())
-        .await?;
+    let (token, secret) = issue_api_token(&state.store, me.id(), &name, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {

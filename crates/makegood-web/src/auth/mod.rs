@@ -9,7 +9,8 @@ use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiff::Timestamp;
-use makegood_store::Store;
+use makegood_domain::MemberId;
+use makegood_store::{ApiToken, Store, StoreError};
 use sha2::{Digest, Sha256};
 
 pub use current::{CSRF_HEADER, Credential, CurrentMember};
@@ -87,11 +88,22 @@ pub async fn issue_setup_token(store: &Store, now: Timestamp) -> anyhow::Result<
 
 /// Compares two secrets in time independent of where they differ.
 pub(crate) fn same_secret(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
+}
+
+/// Issues an API token for `member`: stores its hash and returns it with the secret,
+/// which is shown this once.
+pub async fn issue_api_token(
+    store: &Store,
+    member: MemberId,
+    name: &str,
+    now: Timestamp,
+) -> Result<(ApiToken, String), StoreError> {
+    let secret = new_token_secret();
+    let token = store
+        .create_api_token(member, name, &sha256_hex(&secret), now)
+        .await?;
+    Ok((token, secret))
 }
 
 #[cfg(test)]

@@ -26,6 +26,8 @@ mod policies;
 mod problems;
 mod promises;
 mod setup;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod validate;
 
 pub use api::*;

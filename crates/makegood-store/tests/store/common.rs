@@ -1,4 +1,4 @@
-//! The backend matrix (`store_test!`), fresh databases, and fixtures.
+//! The backend matrix (`store_test!`) and fixtures.
 
 use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{
@@ -7,119 +7,19 @@ use makegood_domain::{
 use makegood_store::{
     Actor, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor, Store, StoreError,
 };
-use sea_orm::{ConnectionTrait, Database};
 
-/// Declares a test that runs once on SQLite and once on PostgreSQL.
+/// Declares a test that runs once on SQLite and once on PostgreSQL, each on a fresh database.
 macro_rules! store_test {
-    ($(#[$meta:meta])* async fn $name:ident($store:ident: Store) $body:block) => {
-        mod $name {
-            #[allow(unused_imports)]
-            use super::*;
-
-            $(#[$meta])*
-            async fn run($store: Store) $body
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let db = $crate::common::TestDb::sqlite().await;
-                run(db.store.clone()).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                let db = $crate::common::TestDb::postgres().await;
-                run(db.store.clone()).await;
-            }
+    ($(#[$meta:meta])* async fn $name:ident($store:ident: $store_type:ty) $body:block) => {
+        $(#[$meta])*
+        async fn $name(backend: makegood_store::Backend) {
+            let db = makegood_store::testing::TestDb::new(backend).await;
+            let $store: $store_type = db.store.clone();
+            $body
         }
+
+        makegood_store::backend_tests!($name);
     };
-}
-
-/// A fresh, migrated database that is removed when dropped.
-pub struct TestDb {
-    pub store: Store,
-    _dir: Option<tempfile::TempDir>,
-    postgres: Option<(String, String)>,
-}
-
-fn postgres_base_url() -> String {
-    std::env::var("MAKEGOOD_TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
-}
-
-/// `url` with its database name replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (without_query, query) = url
-        .split_once('?')
-        .map_or((url, None), |(a, b)| (a, Some(b)));
-    let base = without_query
-        .rsplit_once('/')
-        .map_or(without_query, |(base, _)| base);
-    match query {
-        Some(q) => format!("{base}/{name}?{q}"),
-        None => format!("{base}/{name}"),
-    }
-}
-
-impl TestDb {
-    pub async fn sqlite() -> TestDb {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        store.migrate().await.unwrap();
-        TestDb {
-            store,
-            _dir: Some(dir),
-            postgres: None,
-        }
-    }
-
-    pub async fn postgres() -> TestDb {
-        let admin_url = postgres_base_url();
-        let name = format!("makegood_test_{:016x}", rand::random::<u64>());
-        let admin = Database::connect(&admin_url)
-            .await
-            .expect("PostgreSQL at MAKEGOOD_TEST_DATABASE_URL");
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE {name}"))
-            .await
-            .unwrap();
-        admin.close().await.unwrap();
-        let store = Store::connect(&with_database(&admin_url, &name))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        TestDb {
-            store,
-            _dir: None,
-            postgres: Some((admin_url, name)),
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
-        // Best effort, on its own runtime: Drop cannot await on the test's.
-        let _ = std::thread::spawn(move || {
-            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-            else {
-                return;
-            };
-            rt.block_on(async {
-                if let Ok(admin) = Database::connect(&admin_url).await {
-                    let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                        .await;
-                    let _ = admin.close().await;
-                }
-            });
-        })
-        .join();
-    }
 }
 
 /// A fixed instant, e.g. `at("2025-03-03T09:00:00Z")`.

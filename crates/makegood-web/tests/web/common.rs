@@ -1,4 +1,5 @@
-//! `TestApp`: the whole app in-process on a fresh SQLite file, with a clock the test drives.
+//! `TestApp`: the whole app in-process on a fresh database of either backend, with a clock the
+//! test drives.
 
 use std::sync::{Arc, Mutex};
 
@@ -8,6 +9,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{Currency, Email, Member, Money, Role};
+use makegood_store::testing::{Backend, TestDb};
 use makegood_store::{NewMember, Store};
 use makegood_web::{Config, Now};
 use serde_json::Value;
@@ -78,12 +80,12 @@ pub struct TestApp {
     pub router: Router,
     pub store: Store,
     clock: Arc<Mutex<Timestamp>>,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
 }
 
 /// How to build a [`TestApp`].
-#[derive(Default)]
 pub struct Builder {
+    backend: Backend,
     public_url: Option<String>,
 }
 
@@ -95,10 +97,8 @@ impl Builder {
 
     /// An app on an empty database (nobody set up yet).
     pub async fn empty(self) -> TestApp {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
-        let store = Store::connect(&url).await.unwrap();
-        store.migrate().await.unwrap();
+        let db = TestDb::new(self.backend).await;
+        let store = db.store.clone();
         let clock = Arc::new(Mutex::new(START.parse::<Timestamp>().unwrap()));
         let read = Arc::clone(&clock);
         let now: Now = Arc::new(move || *read.lock().unwrap());
@@ -110,7 +110,7 @@ impl Builder {
             router,
             store,
             clock,
-            _dir: dir,
+            _db: db,
         }
     }
 
@@ -152,13 +152,17 @@ pub fn sha256_hex(s: &str) -> String {
 }
 
 impl TestApp {
-    pub fn builder() -> Builder {
-        Builder::default()
+    /// An app on a fresh database on `backend`.
+    pub fn builder(backend: Backend) -> Builder {
+        Builder {
+            backend,
+            public_url: None,
+        }
     }
 
     /// The usual start: an organisation with an admin.
-    pub async fn new() -> (TestApp, User) {
-        Self::builder().build().await
+    pub async fn new(backend: Backend) -> (TestApp, User) {
+        Self::builder(backend).build().await
     }
 
     pub fn now(&self) -> Timestamp {

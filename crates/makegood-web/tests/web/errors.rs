@@ -2,10 +2,20 @@
 
 use axum::body::Body;
 use axum::http::{Request, header};
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
 use serde_json::json;
 
 use crate::common::TestApp;
 use crate::fixture::{Team, World};
+
+backend_tests!(
+    bodies_that_do_not_parse_or_fit,
+    times_need_an_offset_and_promises_a_future,
+    store_refusals_name_the_json_field,
+    query_strings_paths_routes_and_methods,
+    credentials_are_checked,
+);
 
 async fn raw_post(
     app: &TestApp,
@@ -22,9 +32,8 @@ async fn raw_post(
     app.send(request).await
 }
 
-#[tokio::test]
-async fn bodies_that_do_not_parse_or_fit() {
-    let (app, admin) = TestApp::new().await;
+async fn bodies_that_do_not_parse_or_fit(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let t = &admin.token;
 
     let malformed = raw_post(
@@ -104,9 +113,8 @@ async fn bodies_that_do_not_parse_or_fit() {
     assert_eq!(bad_email.fields(), ["email"]);
 }
 
-#[tokio::test]
-async fn times_need_an_offset_and_promises_a_future() {
-    let (app, admin) = TestApp::new().await;
+async fn times_need_an_offset_and_promises_a_future(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let promise = |due: &str| json!({"what": "Call back", "contacts": [world.contact.id], "due_at": due, "problem": "MG-1"});
@@ -160,9 +168,8 @@ async fn times_need_an_offset_and_promises_a_future() {
     assert_eq!(offset.json["due_at"], "2026-03-05T09:00:00Z");
 }
 
-#[tokio::test]
-async fn store_refusals_name_the_json_field() {
-    let (app, admin) = TestApp::new().await;
+async fn store_refusals_name_the_json_field(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let other = app
@@ -226,9 +233,8 @@ async fn store_refusals_name_the_json_field() {
     resume_open.problem(409);
 }
 
-#[tokio::test]
-async fn query_strings_paths_routes_and_methods() {
-    let (app, admin) = TestApp::new().await;
+async fn query_strings_paths_routes_and_methods(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
 
     let bad_value = app.get("/api/v1/problems?status=sleeping", &admin).await;
     bad_value.problem(400);
@@ -297,9 +303,8 @@ async fn query_strings_paths_routes_and_methods() {
     patch_without_body.problem(415);
 }
 
-#[tokio::test]
-async fn credentials_are_checked() {
-    let (app, admin) = TestApp::new().await;
+async fn credentials_are_checked(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let missing = app.request("GET", "/api/v1/problems", None, None).await;
     assert!(
         missing.problem(401)["detail"]

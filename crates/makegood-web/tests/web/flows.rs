@@ -3,10 +3,21 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use jiff::SignedDuration;
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
 use serde_json::{Value, json};
 
 use crate::common::{Resp, TestApp, User};
 use crate::fixture::{Team, World};
+
+backend_tests!(
+    etags_and_if_match,
+    idempotency_keys_replay_and_refuse_other_bodies,
+    duties_for_me_and_everyone,
+    renegotiating_is_refused_once_due_has_passed,
+    tokens_are_shown_once_and_revocable,
+    healthz_checks_the_database,
+);
 
 async fn with_headers(
     app: &TestApp,
@@ -28,9 +39,8 @@ async fn with_headers(
     app.send(request.body(body).unwrap()).await
 }
 
-#[tokio::test]
-async fn etags_and_if_match() {
-    let (app, admin) = TestApp::new().await;
+async fn etags_and_if_match(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let path = format!("/api/v1/problems/{}", world.problem.problem.number);
@@ -119,9 +129,8 @@ async fn etags_and_if_match() {
     assert!(kept.header("etag").is_some());
 }
 
-#[tokio::test]
-async fn idempotency_keys_replay_and_refuse_other_bodies() {
-    let (app, admin) = TestApp::new().await;
+async fn idempotency_keys_replay_and_refuse_other_bodies(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let key = [("idempotency-key", "create-contoso-1")];
     let body = json!({"name": "Contoso"});
 
@@ -163,9 +172,8 @@ async fn idempotency_keys_replay_and_refuse_other_bodies() {
     );
 }
 
-#[tokio::test]
-async fn duties_for_me_and_everyone() {
-    let (app, admin) = TestApp::new().await;
+async fn duties_for_me_and_everyone(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     app.advance(SignedDuration::from_hours(5)); // the agent's major problems: tell within 4 h, breached
@@ -192,9 +200,8 @@ async fn duties_for_me_and_everyone() {
         .problem(400);
 }
 
-#[tokio::test]
-async fn renegotiating_is_refused_once_due_has_passed() {
-    let (app, admin) = TestApp::new().await;
+async fn renegotiating_is_refused_once_due_has_passed(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let path = |id: i64| format!("/api/v1/promises/{id}/renegotiate");
@@ -237,9 +244,8 @@ async fn renegotiating_is_refused_once_due_has_passed() {
     );
 }
 
-#[tokio::test]
-async fn tokens_are_shown_once_and_revocable() {
-    let (app, admin) = TestApp::new().await;
+async fn tokens_are_shown_once_and_revocable(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let created = app
         .post("/api/v1/tokens", json!({"name": "cli"}), &team.viewer)
@@ -292,9 +298,8 @@ async fn tokens_are_shown_once_and_revocable() {
     );
 }
 
-#[tokio::test]
-async fn healthz_checks_the_database() {
-    let (app, _admin) = TestApp::new().await;
+async fn healthz_checks_the_database(backend: Backend) {
+    let (app, _admin) = TestApp::new(backend).await;
     let health = app.request("GET", "/healthz", None, None).await;
     assert_eq!(health.status, 200);
     assert_eq!(health.json, json!({"status": "ok"}));

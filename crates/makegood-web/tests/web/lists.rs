@@ -1,14 +1,23 @@
 //! Lists through the API: cursor pagination, sorting and filters.
 
 use jiff::SignedDuration;
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
 use serde_json::json;
 
 use crate::common::{Resp, TestApp};
 use crate::fixture::{Team, World};
 
-#[tokio::test]
-async fn cursor_pagination_walks_every_problem_once() {
-    let (app, admin) = TestApp::new().await;
+backend_tests!(
+    cursor_pagination_walks_every_problem_once,
+    clock_state_filter_follows_the_clock,
+    problems_by_number_or_id_and_filtered,
+    promises_filtered_by_owner_problem_and_due,
+    only_customer_updates_satisfy_the_tell_clock,
+);
+
+async fn cursor_pagination_walks_every_problem_once(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let account = app
         .post("/api/v1/accounts", json!({"name": "Northwind"}), &admin)
         .await
@@ -48,9 +57,8 @@ async fn cursor_pagination_walks_every_problem_once() {
     assert_eq!(first.json["items"][0]["severity"], "critical");
 }
 
-#[tokio::test]
-async fn clock_state_filter_follows_the_clock() {
-    let (app, admin) = TestApp::new().await;
+async fn clock_state_filter_follows_the_clock(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let account = app
         .post("/api/v1/accounts", json!({"name": "Northwind"}), &admin)
         .await
@@ -114,9 +122,8 @@ fn numbers(r: &Resp) -> Vec<String> {
         .collect()
 }
 
-#[tokio::test]
-async fn problems_by_number_or_id_and_filtered() {
-    let (app, admin) = TestApp::new().await;
+async fn problems_by_number_or_id_and_filtered(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let number = world.problem.problem.number.to_string();
@@ -165,9 +172,8 @@ async fn problems_by_number_or_id_and_filtered() {
         .problem(400);
 }
 
-#[tokio::test]
-async fn promises_filtered_by_owner_problem_and_due() {
-    let (app, admin) = TestApp::new().await;
+async fn promises_filtered_by_owner_problem_and_due(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let ids = |r: Resp| -> Vec<i64> {
@@ -215,9 +221,8 @@ async fn promises_filtered_by_owner_problem_and_due() {
         .problem(400);
 }
 
-#[tokio::test]
-async fn only_customer_updates_satisfy_the_tell_clock() {
-    let (app, admin) = TestApp::new().await;
+async fn only_customer_updates_satisfy_the_tell_clock(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     let path = format!("/api/v1/problems/{}", world.problem.problem.number);

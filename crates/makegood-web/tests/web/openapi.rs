@@ -1,12 +1,13 @@
 //! The OpenAPI document: served, complete, and stable (an insta snapshot).
 
+use makegood_store::testing::Backend;
 use serde_json::Value;
 
 use crate::common::TestApp;
 
 #[tokio::test]
 async fn the_served_document_is_the_generated_one() {
-    let (app, _admin) = TestApp::new().await;
+    let (app, _admin) = TestApp::new(Backend::Sqlite).await;
     let served = app.request("GET", "/api/openapi.json", None, None).await;
     assert_eq!(served.status, 200);
     assert_eq!(

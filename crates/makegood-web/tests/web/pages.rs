@@ -3,10 +3,18 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use makegood_domain::Role;
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
 use makegood_web::auth::{hash_password, issue_setup_token};
 use serde_json::json;
 
 use crate::common::{Resp, TestApp, new_member};
+
+backend_tests!(
+    the_setup_link_creates_the_first_admin_once,
+    login_sessions_and_csrf,
+    sessions_expire_after_fourteen_days,
+);
 
 /// The `name=value` of every cookie a response sets, and the full header lines.
 fn set_cookies(r: &Resp) -> Vec<String> {
@@ -54,9 +62,8 @@ async fn post_form(app: &TestApp, path: &str, cookies: &[&str], form: &[(&str, &
     app.send(request).await
 }
 
-#[tokio::test]
-async fn the_setup_link_creates_the_first_admin_once() {
-    let app = TestApp::builder().empty().await;
+async fn the_setup_link_creates_the_first_admin_once(backend: Backend) {
+    let app = TestApp::builder(backend).empty().await;
     assert!(
         get_page(&app, "/login", &[])
             .await
@@ -145,9 +152,8 @@ async fn the_setup_link_creates_the_first_admin_once() {
     );
 }
 
-#[tokio::test]
-async fn login_sessions_and_csrf() {
-    let app = TestApp::builder()
+async fn login_sessions_and_csrf(backend: Backend) {
+    let app = TestApp::builder(backend)
         .public_url("http://127.0.0.1:8080")
         .empty()
         .await;
@@ -254,9 +260,8 @@ async fn login_sessions_and_csrf() {
     get_page(&app, "/api/v1/me", &[&session]).await.problem(401);
 }
 
-#[tokio::test]
-async fn sessions_expire_after_fourteen_days() {
-    let app = TestApp::builder().empty().await;
+async fn sessions_expire_after_fourteen_days(backend: Backend) {
+    let app = TestApp::builder(backend).empty().await;
     let hash = hash_password("correct horse battery").unwrap();
     app.store
         .initialise(

@@ -1,14 +1,20 @@
 //! Every API route × every role: allowed roles get 2xx, others 403 problem+json, nobody 401.
 
 use makegood_domain::Role;
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
 
 use crate::common::{TestApp, sha256_hex};
 use crate::fixture::{Team, World};
 use crate::route_table::{Ctx, cases, unique};
 
-#[tokio::test]
-async fn every_route_for_every_role() {
-    let (app, admin) = TestApp::new().await;
+backend_tests!(
+    every_route_for_every_role,
+    the_matrix_covers_every_documented_operation,
+);
+
+async fn every_route_for_every_role(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let shared = World::new(&app, &team).await;
     let mut checked = 0;
@@ -65,8 +71,7 @@ async fn every_route_for_every_role() {
     assert!(checked >= 200, "only {checked} checks");
 }
 
-#[tokio::test]
-async fn the_matrix_covers_every_documented_operation() {
+async fn the_matrix_covers_every_documented_operation(backend: Backend) {
     let documented: usize = makegood_web::openapi()
         .paths
         .paths
@@ -79,7 +84,7 @@ async fn the_matrix_covers_every_documented_operation() {
         })
         .sum();
     let mut covered: Vec<(String, String)> = Vec::new();
-    let (app, admin) = TestApp::new().await;
+    let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
     for case in cases() {

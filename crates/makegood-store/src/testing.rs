@@ -1,0 +1,138 @@
+//! Test support behind the `testing` feature: fresh databases and the SQLite × PostgreSQL matrix.
+//!
+//! A [`TestDb`] is a migrated, empty database that is removed when dropped (also when the
+//! test panics): a temporary SQLite file, or a PostgreSQL database with a random name
+//! created on `MAKEGOOD_TEST_DATABASE_URL` (default `postgres://postgres@127.0.0.1:5432/test`)
+//! and dropped `WITH (FORCE)`. [`backend_tests!`](crate::backend_tests) runs a test on each.
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "test support: a database that cannot be made should fail the test loudly"
+)]
+
+use sea_orm::{ConnectionTrait, Database};
+
+pub use crate::Backend;
+use crate::Store;
+
+/// For each `async fn name(backend: Backend)` named, tests `name::sqlite` and
+/// `name::postgres`, each calling it with its [`Backend`].
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    super::$name($crate::Backend::Sqlite).await;
+                }
+
+                #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    super::$name($crate::Backend::Postgres).await;
+                }
+            }
+        )+
+    };
+}
+
+/// A fresh, migrated database that is removed when dropped.
+pub struct TestDb {
+    pub store: Store,
+    _dir: Option<tempfile::TempDir>,
+    postgres: Option<(String, String)>,
+}
+
+/// The PostgreSQL server tests make their databases on.
+fn postgres_base_url() -> String {
+    std::env::var("MAKEGOOD_TEST_DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into())
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (without_query, query) = url
+        .split_once('?')
+        .map_or((url, None), |(a, b)| (a, Some(b)));
+    let base = without_query
+        .rsplit_once('/')
+        .map_or(without_query, |(base, _)| base);
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl TestDb {
+    /// A fresh database on `backend`.
+    pub async fn new(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => Self::sqlite().await,
+            Backend::Postgres => Self::postgres().await,
+        }
+    }
+
+    /// A temporary SQLite file.
+    pub async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
+        let store = Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        TestDb {
+            store,
+            _dir: Some(dir),
+            postgres: None,
+        }
+    }
+
+    /// A new PostgreSQL database, dropped with the `TestDb`.
+    pub async fn postgres() -> TestDb {
+        let admin_url = postgres_base_url();
+        let name = format!("makegood_test_{:016x}", rand::random::<u64>());
+        let admin = match Database::connect(&admin_url).await {
+            Ok(admin) => admin,
+            Err(e) => panic!("PostgreSQL at MAKEGOOD_TEST_DATABASE_URL ({admin_url}): {e}"),
+        };
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap();
+        admin.close().await.unwrap();
+        // Made before migrating, so a failing migration still drops the database.
+        let db = TestDb {
+            store: Store::connect(&with_database(&admin_url, &name))
+                .await
+                .unwrap(),
+            _dir: None,
+            postgres: Some((admin_url, name)),
+        };
+        db.store.migrate().await.unwrap();
+        db
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Best effort, on its own runtime: Drop cannot await on the test's.
+        let _ = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok(admin) = Database::connect(&admin_url).await {
+                    let _ = admin
+                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    let _ = admin.close().await;
+                }
+            });
+        })
+        .join();
+    }
+}

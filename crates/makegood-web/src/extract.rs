@@ -49,6 +49,14 @@ fn is_json(headers: &HeaderMap) -> bool {
 
 /// Parses a JSON body, naming the field at fault.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    // Every body is an object, but serde also reads a struct from an array of its fields in
+    // order (`["name", null]`); refuse that before it can be taken for a real request.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'[') {
+        return Err(AppError::invalid(
+            "body",
+            "must be a JSON object, not an array",
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();

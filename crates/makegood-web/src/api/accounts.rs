@@ -28,6 +28,7 @@ pub struct AccountListQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateAccount {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     #[schema(value_type = Option<i64>)]
     pub parent: Option<AccountId>,
@@ -38,6 +39,7 @@ pub struct CreateAccount {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateAccount {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>)]

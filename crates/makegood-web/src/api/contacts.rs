@@ -30,6 +30,7 @@ pub struct ContactListQuery {
 pub struct CreateContact {
     #[schema(value_type = i64)]
     pub account: AccountId,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// What they are to the customer, e.g. `IT Director`.
     pub role_title: String,
@@ -41,6 +42,7 @@ pub struct CreateContact {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateContact {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     pub role_title: Option<String>,
     #[serde(default, deserialize_with = "double_option")]

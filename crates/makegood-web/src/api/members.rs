@@ -27,6 +27,7 @@ pub struct MemberListQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateMember {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     pub email: Email,
     pub role: Role,
@@ -42,6 +43,7 @@ pub struct CreateMember {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMember {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     pub email: Option<Email>,
     pub role: Option<Role>,

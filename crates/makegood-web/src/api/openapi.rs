@@ -7,6 +7,9 @@ use utoipa::openapi::security::{
 };
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 
+use super::duties::DutiesFor;
+use super::problems::{ProblemOrder, RunningClockState};
+use super::promises::PromiseState;
 use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
 
 #[derive(utoipa::OpenApi)]
@@ -18,7 +21,9 @@ use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
             `ETag` and honour `If-Match`; POSTs honour `Idempotency-Key`.",
         license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later")
     ),
-    components(schemas(ProblemDetails, FieldError)),
+    // Enums that only appear in query parameters are referenced, not inlined, so they must be
+    // listed here or the references dangle.
+    components(schemas(ProblemDetails, FieldError, DutiesFor, RunningClockState, ProblemOrder, PromiseState)),
     modifiers(&Security),
     tags(
         (name = "me"), (name = "members"), (name = "accounts"), (name = "contacts"), (name = "vendors"),

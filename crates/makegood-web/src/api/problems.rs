@@ -22,6 +22,7 @@ use crate::state::AppState;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateProblem {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: String,
     #[serde(default)]
     pub description: String,
@@ -50,6 +51,7 @@ pub struct CreateProblem {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateProblem {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub title: Option<String>,
     pub description: Option<String>,
     pub origin: Option<Origin>,

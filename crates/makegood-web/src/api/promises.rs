@@ -22,6 +22,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreatePromise {
     /// What was promised, in the customer's words if possible.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub what: String,
     /// To whom: contacts (of the problem's accounts, when there is a problem).
     #[schema(value_type = Vec<i64>)]
@@ -40,6 +41,7 @@ pub struct CreatePromise {
 #[serde(deny_unknown_fields)]
 pub struct Renegotiate {
     pub due_at: Time,
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -47,6 +49,7 @@ pub struct Renegotiate {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Release {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

@@ -17,6 +17,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub struct CreateToken {
     /// What it is for, e.g. `laptop CLI`.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
 }
 

@@ -26,6 +26,7 @@ pub struct VendorListQuery {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateVendor {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     pub email: Option<Email>,
 }
@@ -34,6 +35,7 @@ pub struct CreateVendor {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateVendor {
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = Email)]

@@ -12,5 +12,6 @@ mod flows;
 mod lists;
 mod openapi;
 mod pages;
+mod regressions;
 mod roles;
 mod route_table;

@@ -2,7 +2,15 @@
 
 use serde_json::{Value, json};
 
+use makegood_store::backend_tests;
+use makegood_store::testing::Backend;
+
 use crate::common::TestApp;
+
+backend_tests!(
+    a_body_must_be_an_object_not_an_array,
+    blank_text_is_refused_as_documented_and_patches_stay_partial
+);
 
 /// Every `$ref` in `value`, recursively.
 fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
@@ -34,9 +42,8 @@ fn every_reference_in_the_document_resolves() {
 
 /// serde reads a struct from an array of its fields in order, so `[null, null]` was a valid
 /// `PATCH` of a vendor.
-#[tokio::test]
-async fn a_body_must_be_an_object_not_an_array() {
-    let (app, admin) = TestApp::new().await;
+async fn a_body_must_be_an_object_not_an_array(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
     let vendor = app
         .post("/api/v1/vendors", json!({"name": "Courier"}), &admin)
         .await;
@@ -59,15 +66,14 @@ async fn a_body_must_be_an_object_not_an_array() {
 
 /// Names were refused when blank but documented as any string, so a fuzzer learnt from the
 /// 422s that `name` was required even in a `PATCH`; the schema now says what the server checks.
-#[tokio::test]
-async fn blank_text_is_refused_as_documented_and_patches_stay_partial() {
+async fn blank_text_is_refused_as_documented_and_patches_stay_partial(backend: Backend) {
     let doc = serde_json::to_value(makegood_web::openapi()).unwrap();
     let name = &doc["components"]["schemas"]["UpdateVendor"]["properties"]["name"];
     assert_eq!(name["minLength"], 1);
     // Unanchored in JSON Schema: at least one non-blank character.
     assert_eq!(name["pattern"], r"\S");
 
-    let (app, admin) = TestApp::new().await;
+    let (app, admin) = TestApp::new(backend).await;
     let vendor = app
         .post("/api/v1/vendors", json!({"name": "Courier"}), &admin)
         .await;

@@ -47,6 +47,17 @@ pub(crate) async fn row<C: ConnectionTrait>(
         .ok_or(StoreError::not_found("problem"))
 }
 
+/// When the latest event on problem `id` happened, if it has any.
+pub(crate) async fn last_event_at<C: ConnectionTrait>(c: &C, id: i64) -> Result<Option<Timestamp>> {
+    let last = event::Entity::find()
+        .filter(event::Column::ProblemId.eq(id))
+        .order_by_desc(event::Column::Id)
+        .one(c)
+        .await
+        .db()?;
+    last.map(|e| from_db(e.at)).transpose()
+}
+
 /// The folded state of each problem in `ids`.
 pub(crate) async fn states<C: ConnectionTrait>(
     c: &C,

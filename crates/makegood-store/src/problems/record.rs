@@ -56,11 +56,13 @@ pub(crate) async fn record(
     if_match: Option<i64>,
     kind: EventKind,
 ) -> Result<ProblemView> {
-    let now = micros(actor.now);
     let mut kind = normalise(kind)?;
     let txn = store.write().await?;
     let row = load::row(&txn, id, true).await?;
     check_version("problem", row.version, if_match)?;
+    // The timeline folds in id order, so its times must not go backwards — even when this
+    // process's clock is behind the one that wrote the last event.
+    let now = micros(actor.now).max(load::last_event_at(&txn, row.id).await?.unwrap_or_default());
 
     let mut changes = <problem::ActiveModel as Default>::default();
     if let EventKind::OwnerChanged { to, .. } = kind {

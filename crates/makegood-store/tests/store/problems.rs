@@ -202,3 +202,20 @@ store_test! {
         invalid(store.update_problem(a, id, None, ProblemPatch { accounts: Some(vec![]), ..Default::default() }).await, "accounts");
     }
 }
+
+store_test! {
+    async fn event_times_never_go_backwards_when_a_clock_lags(store: Store) {
+        let w = world(&store).await;
+        let view = store.create_problem(actor(&w.agent, now()), new_problem(&w, "Export stopped")).await.unwrap();
+        let id = view.problem.id;
+        let waiting = EventKind::Waiting { on: WaitingOn::Customer, reason: "their VPN".into() };
+        store.record(actor(&w.agent, now() + hours(2)), id, None, waiting).await.unwrap();
+        // Another process whose clock is an hour behind records the resume.
+        store.record(actor(&w.agent, now() + hours(1)), id, None, EventKind::Resumed).await.unwrap();
+        let times: Vec<_> = store.timeline(id, &PageRequest::default()).await.unwrap().items.iter().map(|e| e.at).collect();
+        assert_eq!(times, [now(), now() + hours(2), now() + hours(2)]);
+        // The pause lasted no time at all, so the fix clock is not moved: 72 h from detection.
+        let fix = store.problem(id, now() + hours(3)).await.unwrap().clocks.into_iter().find(|c| c.kind == ClockKind::Fix).unwrap();
+        assert_eq!(fix.due_at, Some(now() - hours(1) + hours(72)));
+    }
+}

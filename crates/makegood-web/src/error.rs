@@ -174,7 +174,15 @@ impl IntoResponse for AppError {
         if let Self::Internal(cause) = &self {
             tracing::error!(error = format!("{cause:#}"), "internal error");
         }
-        problem_response(&self.details())
+        let mut response = problem_response(&self.details());
+        if let Self::Unauthorized(_) = self {
+            // RFC 9110: a 401 names the scheme that would work.
+            response.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Bearer realm=\"makegood\""),
+            );
+        }
+        response
     }
 }
 

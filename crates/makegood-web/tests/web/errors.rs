@@ -312,6 +312,10 @@ async fn credentials_are_checked(backend: Backend) {
             .unwrap()
             .contains("Bearer")
     );
+    assert_eq!(
+        missing.headers["www-authenticate"],
+        "Bearer realm=\"makegood\""
+    );
     app.request("GET", "/api/v1/problems", None, Some("mg_not-a-token"))
         .await
         .problem(401);

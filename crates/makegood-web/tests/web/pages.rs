@@ -232,7 +232,38 @@ async fn login_sessions_and_csrf(backend: Backend) {
     };
     app.send(create(None)).await.problem(403);
     app.send(create(Some("guess"))).await.problem(403);
-    assert_eq!(app.send(create(Some(&token))).await.status, 201);
+    let account = app.send(create(Some(&token))).await;
+    assert_eq!(account.status, 201);
+
+    // Home lists what needs the member now, with time left.
+    let home = get_page(&app, "/", &[&session]).await;
+    assert!(
+        home.text.contains("Nothing needs doing right now"),
+        "{}",
+        home.text
+    );
+    let problem = Request::post("/api/v1/problems")
+        .header(header::COOKIE, session.clone())
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-csrf-token", &token)
+        .body(Body::from(
+            json!({"title": "Export stopped", "severity": "critical", "origin": "ours",
+                   "accounts": [account.json["id"]]})
+            .to_string(),
+        ))
+        .unwrap();
+    assert_eq!(app.send(problem).await.status, 201);
+    let home = get_page(&app, "/", &[&session]).await;
+    assert!(
+        home.text.contains("Tell Northwind about MG-1"),
+        "{}",
+        home.text
+    );
+    assert!(
+        home.text.contains("1h left"),
+        "a critical problem is told within 1 h: {}",
+        home.text
+    );
 
     // Sessions last 14 days.
     app.advance(jiff::SignedDuration::from_hours(13 * 24));

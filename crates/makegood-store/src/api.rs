@@ -245,6 +245,20 @@ pub struct StoredResponse {
     pub body: String,
 }
 
+/// What reserving an `Idempotency-Key` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reservation {
+    /// The key is now held by this request (new, or taken over from a request that was
+    /// pending for over a minute, so its process died): run it, then complete or release.
+    Reserved,
+    /// An earlier request with this key and body completed; answer with its response.
+    Replay(StoredResponse),
+    /// An earlier request with this key and body is still running.
+    InFlight,
+    /// The key was used for a different request.
+    Mismatch,
+}
+
 /// Who is acting, and when. Every write takes one.
 #[derive(Clone, Copy, Debug)]
 pub struct Actor {

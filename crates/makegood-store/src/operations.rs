@@ -11,9 +11,9 @@ use makegood_domain::{
 use crate::{
     AccountPatch, Actor, ApiToken, Backend, ContactPatch, MemberPatch, NewAccount, NewContact,
     NewMember, NewProblem, NewPromise, NewVendor, Organisation, Page, PageRequest, ProblemFilter,
-    ProblemPatch, ProblemView, PromiseFilter, PromiseView, Result, Store, StoredResponse,
-    VendorPatch, accounts, auth, duties, idempotency, members, parties, policies, problems,
-    promises, setup,
+    ProblemPatch, ProblemView, PromiseFilter, PromiseView, Reservation, Result, Store,
+    StoredResponse, VendorPatch, accounts, auth, duties, idempotency, members, parties, policies,
+    problems, promises, setup,
 };
 
 impl Store {
@@ -350,22 +350,30 @@ impl Store {
 
     // --- idempotency --------------------------------------------------------------------
 
-    /// The remembered response for (`member`, `key`), if any.
-    pub async fn idempotent_response(
+    /// Reserves (`member`, `key`) for a request whose method, target and body hash to
+    /// `request_hash`, atomically: of concurrent reservations exactly one gets
+    /// [`Reservation::Reserved`]. A pending reservation older than a minute is taken over.
+    pub async fn reserve_idempotency_key(
         &self,
         member: MemberId,
         key: &str,
-    ) -> Result<Option<StoredResponse>> {
-        idempotency::lookup(self, member, key).await
+        request_hash: &str,
+        now: Timestamp,
+    ) -> Result<Reservation> {
+        idempotency::reserve(self, member, key, request_hash, now).await
     }
-    /// Remembers a response; a concurrent duplicate keeps the first.
-    pub async fn save_idempotent_response(
+    /// Remembers the response of a reserved request, for replay; does nothing unless the
+    /// reservation is still pending.
+    pub async fn complete_idempotency_key(
         &self,
         member: MemberId,
         key: &str,
         response: &StoredResponse,
-        now: Timestamp,
     ) -> Result<()> {
-        idempotency::save(self, member, key, response, now).await
+        idempotency::complete(self, member, key, response).await
+    }
+    /// Drops a pending reservation (the request failed), so a retry with the key runs again.
+    pub async fn release_idempotency_key(&self, member: MemberId, key: &str) -> Result<()> {
+        idempotency::release(self, member, key).await
     }
 }

@@ -1,12 +1,13 @@
-//! `Idempotency-Key` on API POSTs: a retry with the same key and body replays the first
-//! response; the same key with another request is refused.
+//! `Idempotency-Key` on API POSTs: the key is reserved before the handler runs, so of two
+//! identical requests only one runs; a retry replays the first successful response, a
+//! retry while the first still runs gets 409, and the same key with another request 422.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use makegood_store::StoredResponse;
+use makegood_store::{Reservation, StoredResponse};
 use sha2::{Digest, Sha256};
 
 use crate::auth::CurrentMember;
@@ -65,26 +66,45 @@ async fn run(
     hasher.update(&bytes);
     let request_hash = hex::encode(hasher.finalize());
 
-    if let Some(stored) = state.store.idempotent_response(me.id(), &key).await? {
-        if stored.request_hash != request_hash {
+    match state
+        .store
+        .reserve_idempotency_key(me.id(), &key, &request_hash, state.now())
+        .await?
+    {
+        Reservation::Reserved => {}
+        Reservation::Replay(stored) => return Ok(replay(&stored)),
+        Reservation::InFlight => {
+            return Err(AppError::Conflict(
+                "a request with this Idempotency-Key is still being processed; retry in a moment"
+                    .into(),
+            ));
+        }
+        Reservation::Mismatch => {
             return Err(AppError::invalid(
                 "Idempotency-Key",
                 "was already used for a different request; use a new key for a new request",
             ));
         }
-        return Ok(replay(&stored));
     }
 
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes)))
         .await;
     if !response.status().is_success() {
+        // Only successes are remembered: a retry after a failure runs again.
+        state.store.release_idempotency_key(me.id(), &key).await?;
         return Ok(response);
     }
     let (parts, body) = response.into_parts();
-    let bytes = to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("buffering the response: {e}")))?;
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            state.store.release_idempotency_key(me.id(), &key).await?;
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "buffering the response: {e}"
+            )));
+        }
+    };
     let stored = StoredResponse {
         request_hash,
         status: parts.status.as_u16(),
@@ -92,7 +112,7 @@ async fn run(
     };
     state
         .store
-        .save_idempotent_response(me.id(), &key, &stored, state.now())
+        .complete_idempotency_key(me.id(), &key, &stored)
         .await?;
     Ok(Response::from_parts(parts, Body::from(bytes)))
 }

@@ -149,7 +149,7 @@ fn add_idempotency_key(op: &mut Operation) {
             .name("Idempotency-Key")
             .parameter_in(ParameterIn::Header)
             .description(Some(
-                "A retry with the same key and body replays the first response; the same key with another body is refused (422).",
+                "A retry with the same key and body replays the first successful response; while the first is still running, a retry is refused (409); the same key with another body is refused (422).",
             ))
             .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String)))
             .build(),

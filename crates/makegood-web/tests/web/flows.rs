@@ -3,9 +3,11 @@
 use axum::body::Body;
 use axum::http::{Request, header};
 use jiff::SignedDuration;
+use makegood_store::Reservation;
 use makegood_store::backend_tests;
 use makegood_store::testing::Backend;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
 use crate::common::{Resp, TestApp, User};
 use crate::fixture::{Team, World};
@@ -13,6 +15,8 @@ use crate::fixture::{Team, World};
 backend_tests!(
     etags_and_if_match,
     idempotency_keys_replay_and_refuse_other_bodies,
+    a_failed_request_releases_its_idempotency_key,
+    a_request_still_running_holds_its_idempotency_key,
     duties_for_me_and_everyone,
     renegotiating_is_refused_once_due_has_passed,
     tokens_are_shown_once_and_revocable,
@@ -170,6 +174,78 @@ async fn idempotency_keys_replay_and_refuse_other_bodies(backend: Backend) {
             .unwrap()
             .contains("different request")
     );
+}
+
+async fn a_failed_request_releases_its_idempotency_key(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
+    let key = [("idempotency-key", "create-nameless")];
+    let body = json!({"name": ""});
+
+    for attempt in ["first", "retry"] {
+        let failed = with_headers(
+            &app,
+            "POST",
+            "/api/v1/accounts",
+            Some(body.clone()),
+            &admin,
+            &key,
+        )
+        .await;
+        assert_eq!(failed.status, 422, "{attempt}: {}", failed.text);
+        assert_eq!(
+            failed.header("idempotent-replayed"),
+            None,
+            "{attempt}: the handler ran again rather than replaying"
+        );
+    }
+    assert_eq!(
+        app.store
+            .reserve_idempotency_key(admin.member.id, "create-nameless", "any", app.now())
+            .await
+            .unwrap(),
+        Reservation::Reserved,
+        "the key is free"
+    );
+}
+
+async fn a_request_still_running_holds_its_idempotency_key(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
+    let key = [("idempotency-key", "create-contoso-2")];
+    let body = json!({"name": "Contoso"});
+    // What the middleware hashes: method, target, body.
+    let hash = hex::encode(Sha256::digest(format!("POST\n/api/v1/accounts\n{body}")));
+    let reserved = app
+        .store
+        .reserve_idempotency_key(admin.member.id, "create-contoso-2", &hash, app.now())
+        .await
+        .unwrap();
+    assert_eq!(reserved, Reservation::Reserved);
+
+    let busy = with_headers(
+        &app,
+        "POST",
+        "/api/v1/accounts",
+        Some(body.clone()),
+        &admin,
+        &key,
+    )
+    .await;
+    assert!(
+        busy.problem(409)["detail"]
+            .as_str()
+            .unwrap()
+            .contains("still being processed"),
+        "{}",
+        busy.text
+    );
+    let accounts = app.get("/api/v1/accounts", &admin).await;
+    assert_eq!(accounts.json["items"].as_array().unwrap().len(), 0);
+
+    // A minute on, the first request's process is taken to have died: the retry runs.
+    app.advance(SignedDuration::from_secs(61));
+    let retried = with_headers(&app, "POST", "/api/v1/accounts", Some(body), &admin, &key).await;
+    assert_eq!(retried.status, 201, "{}", retried.text);
+    assert_eq!(retried.header("idempotent-replayed"), None);
 }
 
 async fn duties_for_me_and_everyone(backend: Backend) {

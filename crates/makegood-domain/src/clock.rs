@@ -6,6 +6,7 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
 use crate::state::{Pause, ProblemState};
 use crate::{Policies, Policy, Promise, PromiseStatus};
 
@@ -178,6 +179,20 @@ fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
 ///
 /// A pause that starts after the deadline does not move it: a breach stays a breach.
 pub fn deadline(start: Timestamp, span: SignedDuration, pauses: &[Pause]) -> Option<Timestamp> {
+    deadline_in(&Calendar::around_the_clock(), start, span, pauses)
+}
+
+/// Like [`deadline`], counting `span` in `calendar`'s business time: the instant at which
+/// `span` of open, unpaused time has passed since `start`.
+///
+/// A pause is credited back only with the business time inside it: a pause over a weekend
+/// gives nothing back on a weekday calendar.
+pub fn deadline_in(
+    calendar: &Calendar,
+    start: Timestamp,
+    span: SignedDuration,
+    pauses: &[Pause],
+) -> Option<Timestamp> {
     let mut t = start;
     let mut left = span.max(SignedDuration::ZERO);
     for p in pauses {
@@ -185,14 +200,14 @@ pub fn deadline(start: Timestamp, span: SignedDuration, pauses: &[Pause]) -> Opt
             continue;
         }
         let pause_start = p.from.max(t);
-        let running = pause_start.duration_since(t);
+        let running = calendar.business_between(t, pause_start);
         if running >= left {
             break;
         }
         left -= running;
         t = p.until?;
     }
-    t.checked_add(left).ok()
+    calendar.checked_add_business(t, left)
 }
 
 fn warning_lead(span: SignedDuration, percent: i64) -> SignedDuration {
@@ -200,7 +215,9 @@ fn warning_lead(span: SignedDuration, percent: i64) -> SignedDuration {
 }
 
 /// A clock over `span` from `start`, stopped at `stop` if given, honouring `pauses`.
+#[expect(clippy::too_many_arguments, reason = "one private helper, called with named locals")]
 fn measure(
+    calendar: &Calendar,
     kind: ClockKind,
     start: Timestamp,
     span: SignedDuration,
@@ -209,8 +226,13 @@ fn measure(
     stop: Option<Timestamp>,
     now: Timestamp,
 ) -> Clock {
-    let due_at = deadline(start, span, pauses);
-    let warn_at = deadline(start, span - warning_lead(span, warn_percent), pauses);
+    let due_at = deadline_in(calendar, start, span, pauses);
+    let warn_at = deadline_in(
+        calendar,
+        start,
+        span - warning_lead(span, warn_percent),
+        pauses,
+    );
     let state = match (stop, due_at) {
         (Some(stop), Some(due)) if stop <= due => ClockState::Met,
         (Some(_), Some(_)) => ClockState::Missed,
@@ -242,11 +264,23 @@ fn measure(
 ///   waiting. Time spent fixed or closed before a reopening never counts against it.
 ///
 /// Closing stops every clock; the tell clock stops at the first customer-visible update or
-/// the close, whichever came first.
+/// the close, whichever came first. Spans run around the clock; see [`problem_clocks_in`].
 pub fn problem_clocks(
     state: &ProblemState,
     detected_at: Timestamp,
     policy: &Policy,
+    now: Timestamp,
+) -> Vec<Clock> {
+    problem_clocks_in(state, detected_at, policy, &Calendar::around_the_clock(), now)
+}
+
+/// Like [`problem_clocks`], with every span counted in `calendar`'s business time and pauses
+/// credited back only with the business time inside them.
+pub fn problem_clocks_in(
+    state: &ProblemState,
+    detected_at: Timestamp,
+    policy: &Policy,
+    calendar: &Calendar,
     now: Timestamp,
 ) -> Vec<Clock> {
     let closed = state.stopped_at();
@@ -256,6 +290,7 @@ pub fn problem_clocks(
     // An update posted after the close must not turn a tell clock met at the close into a miss.
     let told = min_opt(state.first_update_at, closed);
     clocks.push(measure(
+        calendar,
         ClockKind::Tell,
         detected_at,
         policy.tell(),
@@ -270,6 +305,7 @@ pub fn problem_clocks(
         // Updates after the fix are welcome; the clock stopped at the fix (or this update).
         let stop = state.fixed_at.or(closed).map(|s| s.max(start));
         clocks.push(measure(
+            calendar,
             ClockKind::Update,
             start,
             policy.update(),
@@ -287,6 +323,7 @@ pub fn problem_clocks(
         .reopened_at
         .map_or(detected_at, |r| r.max(detected_at));
     clocks.push(measure(
+        calendar,
         ClockKind::Fix,
         fix_start,
         policy.fix(),

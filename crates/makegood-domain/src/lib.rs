@@ -2,6 +2,7 @@
 //!
 //! Pure: no I/O, no async, no clock. "Now" is always a parameter.
 
+pub mod calendar;
 pub mod clock;
 pub mod duty;
 pub mod event;
@@ -18,6 +19,7 @@ pub mod text;
 #[cfg(test)]
 mod testing;
 
+pub use calendar::{Calendar, CalendarError, Interval};
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};

@@ -196,7 +196,11 @@ impl Calendar {
     }
 
     /// Like [`Calendar::add_business`], `None` beyond jiff's range.
-    pub fn checked_add_business(&self, start: Timestamp, span: SignedDuration) -> Option<Timestamp> {
+    pub fn checked_add_business(
+        &self,
+        start: Timestamp,
+        span: SignedDuration,
+    ) -> Option<Timestamp> {
         if span <= SignedDuration::ZERO {
             return Some(start);
         }

@@ -215,7 +215,10 @@ fn warning_lead(span: SignedDuration, percent: i64) -> SignedDuration {
 }
 
 /// A clock over `span` from `start`, stopped at `stop` if given, honouring `pauses`.
-#[expect(clippy::too_many_arguments, reason = "one private helper, called with named locals")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one private helper, called with named locals"
+)]
 fn measure(
     calendar: &Calendar,
     kind: ClockKind,
@@ -271,7 +274,13 @@ pub fn problem_clocks(
     policy: &Policy,
     now: Timestamp,
 ) -> Vec<Clock> {
-    problem_clocks_in(state, detected_at, policy, &Calendar::around_the_clock(), now)
+    problem_clocks_in(
+        state,
+        detected_at,
+        policy,
+        &Calendar::around_the_clock(),
+        now,
+    )
 }
 
 /// Like [`problem_clocks`], with every span counted in `calendar`'s business time and pauses

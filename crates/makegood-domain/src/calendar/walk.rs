@@ -76,7 +76,11 @@ impl Iterator for Periods<'_> {
 }
 
 /// `start` plus `span > 0` of business time; `None` beyond jiff's range.
-pub(super) fn add(calendar: &Calendar, start: Timestamp, span: SignedDuration) -> Option<Timestamp> {
+pub(super) fn add(
+    calendar: &Calendar,
+    start: Timestamp,
+    span: SignedDuration,
+) -> Option<Timestamp> {
     let mut left = span;
     for (open, close) in Periods::from(calendar, start) {
         let available = close.duration_since(open);

@@ -4,6 +4,35 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+/// The longest each piece of text may be, in characters: one table for the store and every
+/// interface, so an API check can never disagree with the store's.
+pub mod limits {
+    /// A problem's title.
+    pub const TITLE: usize = 200;
+    /// A problem's description.
+    pub const DESCRIPTION: usize = 20_000;
+    /// A problem's category.
+    pub const CATEGORY: usize = 80;
+    /// A person's name: members and contacts.
+    pub const PERSON_NAME: usize = 120;
+    /// An organisation's name: accounts, vendors, the organisation itself.
+    pub const ORGANISATION_NAME: usize = 200;
+    /// What an API token is for.
+    pub const TOKEN_NAME: usize = 100;
+    /// A contact's role title, e.g. `IT Director`.
+    pub const ROLE_TITLE: usize = 100;
+    /// A phone number as written.
+    pub const PHONE: usize = 50;
+    /// An account's tier label.
+    pub const TIER: usize = 50;
+    /// What was promised.
+    pub const PROMISE: usize = 500;
+    /// A reason (waiting, reopening, renegotiating, releasing) or a fix summary.
+    pub const REASON: usize = 2_000;
+    /// A customer-visible update or an internal note.
+    pub const MESSAGE: usize = 20_000;
+}
+
 /// Why a piece of text was refused.
 #[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TextError {

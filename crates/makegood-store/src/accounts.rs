@@ -1,5 +1,6 @@
 //! Accounts: customer organisations, optionally located under a parent (franchise network).
 
+use makegood_domain::text::limits;
 use makegood_domain::{Account, AccountId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -59,7 +60,7 @@ async fn check_parent<C: ConnectionTrait>(
 }
 
 pub(crate) async fn create(store: &Store, new: NewAccount) -> Result<Account> {
-    let name = text("name", &new.name, 200)?;
+    let name = text("name", &new.name, limits::ORGANISATION_NAME)?;
     let tier = optional_field("tier", new.tier.as_deref(), 40)?;
     if let Some(parent) = new.parent {
         check_parent(&store.db, None, parent).await?;
@@ -121,7 +122,7 @@ pub(crate) async fn update(store: &Store, id: AccountId, patch: AccountPatch) ->
         .ok_or(StoreError::not_found("account"))?;
     let mut row = current.into_active_model();
     if let Some(name) = &patch.name {
-        row.name = Set(text("name", name, 200)?);
+        row.name = Set(text("name", name, limits::ORGANISATION_NAME)?);
     }
     if let Some(parent) = patch.parent {
         if let Some(parent) = parent {

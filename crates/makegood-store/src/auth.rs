@@ -3,6 +3,7 @@
 //! A deactivated member's sessions and tokens stop working (they resolve to `None`).
 
 use jiff::Timestamp;
+use makegood_domain::text::limits;
 use makegood_domain::{Member, MemberId};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -84,7 +85,7 @@ pub(crate) async fn create_api_token(
     token_hash: &str,
     now: Timestamp,
 ) -> Result<ApiToken> {
-    let name = text("name", name, 120)?;
+    let name = text("name", name, limits::TOKEN_NAME)?;
     crate::members::find(&store.db, member).await?;
     let row = api_token::ActiveModel {
         id: NotSet,

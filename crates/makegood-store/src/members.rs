@@ -1,6 +1,7 @@
 //! Members of the team: create, read, list, edit, credentials.
 
 use jiff::Timestamp;
+use makegood_domain::text::limits;
 use makegood_domain::{Currency, Email, Member, MemberId, Money, Role};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
@@ -44,7 +45,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     new: NewMember,
     now: Timestamp,
 ) -> Result<Member> {
-    let name = text("name", &new.name, 120)?;
+    let name = text("name", &new.name, limits::PERSON_NAME)?;
     let zone = time_zone(&new.time_zone)?;
     let row = member::ActiveModel {
         id: NotSet,
@@ -107,7 +108,7 @@ pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> R
     let current = find(&store.db, id).await?;
     let mut row = current.into_active_model();
     if let Some(name) = &patch.name {
-        row.name = Set(text("name", name, 120)?);
+        row.name = Set(text("name", name, limits::PERSON_NAME)?);
     }
     if let Some(email) = &patch.email {
         row.email = Set(email.as_str().to_owned());

@@ -1,5 +1,6 @@
 //! Contacts (stakeholders at accounts) and vendors (third parties).
 
+use makegood_domain::text::limits;
 use makegood_domain::{AccountId, Contact, ContactId, Vendor, VendorId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, IntoActiveModel, NotSet,
@@ -35,8 +36,8 @@ fn to_vendor(v: vendor::Model) -> Result<Vendor> {
 }
 
 pub(crate) async fn create_contact(store: &Store, new: NewContact) -> Result<Contact> {
-    let name = text("name", &new.name, 120)?;
-    let role_title = optional_text("role_title", &new.role_title, 120)?;
+    let name = text("name", &new.name, limits::PERSON_NAME)?;
+    let role_title = optional_text("role_title", &new.role_title, limits::ROLE_TITLE)?;
     let phone = optional_field("phone", new.phone.as_deref(), 40)?;
     if account::Entity::find_by_id(new.account.0)
         .one(&store.db)
@@ -118,10 +119,10 @@ pub(crate) async fn update_contact(
 ) -> Result<Contact> {
     let mut row = find_contact(store, id).await?.into_active_model();
     if let Some(name) = &patch.name {
-        row.name = Set(text("name", name, 120)?);
+        row.name = Set(text("name", name, limits::PERSON_NAME)?);
     }
     if let Some(title) = &patch.role_title {
-        row.role_title = Set(optional_text("role_title", title, 120)?);
+        row.role_title = Set(optional_text("role_title", title, limits::ROLE_TITLE)?);
     }
     if let Some(email) = &patch.email {
         row.email = Set(email.as_ref().map(|e| e.as_str().to_owned()));
@@ -165,7 +166,7 @@ pub(crate) async fn delete_contact(store: &Store, id: ContactId) -> Result<()> {
 }
 
 pub(crate) async fn create_vendor(store: &Store, new: NewVendor) -> Result<Vendor> {
-    let name = text("name", &new.name, 200)?;
+    let name = text("name", &new.name, limits::ORGANISATION_NAME)?;
     let row = vendor::ActiveModel {
         id: NotSet,
         name: Set(name),
@@ -224,7 +225,7 @@ pub(crate) async fn update_vendor(
 ) -> Result<Vendor> {
     let mut row = find_vendor(store, id).await?.into_active_model();
     if let Some(name) = &patch.name {
-        row.name = Set(text("name", name, 200)?);
+        row.name = Set(text("name", name, limits::ORGANISATION_NAME)?);
     }
     if let Some(email) = &patch.email {
         row.email = Set(email.as_ref().map(|e| e.as_str().to_owned()));

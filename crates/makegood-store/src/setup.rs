@@ -4,6 +4,7 @@
 //! callers exactly one wins and the other sees the members already there.
 
 use jiff::Timestamp;
+use makegood_domain::text::limits;
 use makegood_domain::{Member, Role};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -56,7 +57,7 @@ async fn set_up<C: ConnectionTrait>(
     admin: NewMember,
     now: Timestamp,
 ) -> Result<Member> {
-    let name = text("organisation", name, 200)?;
+    let name = text("organisation", name, limits::ORGANISATION_NAME)?;
     if anyone(c).await? {
         return Err(StoreError::Conflict("makegood is already set up".into()));
     }

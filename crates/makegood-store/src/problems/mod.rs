@@ -5,6 +5,7 @@ pub(crate) mod load;
 pub(crate) mod record;
 
 use jiff::Timestamp;
+use makegood_domain::text::limits;
 use makegood_domain::{EventKind, Origin, ProblemId, ProblemState, VendorId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet,
@@ -118,9 +119,9 @@ async fn check_vendor<C: ConnectionTrait>(
 
 pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Result<ProblemView> {
     let now = micros(actor.now);
-    let title = text("title", &new.title, 200)?;
-    let description = optional_text("description", &new.description, 20_000)?;
-    let category = optional_text("category", &new.category, 80)?;
+    let title = text("title", &new.title, limits::TITLE)?;
+    let description = optional_text("description", &new.description, limits::DESCRIPTION)?;
+    let category = optional_text("category", &new.category, limits::CATEGORY)?;
     let detected_at = micros(new.detected_at.unwrap_or(now));
     not_future("detected_at", detected_at, now)?;
 
@@ -240,21 +241,21 @@ pub(crate) async fn update(
     let mut changed = |name: &str| fields.push(name.to_owned());
 
     if let Some(title) = &patch.title {
-        let title = text("title", title, 200)?;
+        let title = text("title", title, limits::TITLE)?;
         if title != current.title {
             changes.title = Set(title);
             changed("title");
         }
     }
     if let Some(description) = &patch.description {
-        let description = optional_text("description", description, 20_000)?;
+        let description = optional_text("description", description, limits::DESCRIPTION)?;
         if description != current.description {
             changes.description = Set(description);
             changed("description");
         }
     }
     if let Some(category) = &patch.category {
-        let category = optional_text("category", category, 80)?;
+        let category = optional_text("category", category, limits::CATEGORY)?;
         if category != current.category {
             changes.category = Set(category);
             changed("category");

@@ -1,5 +1,6 @@
 //! Recording events on a problem (checked against the state machine) and reading its timeline.
 
+use makegood_domain::text::limits;
 use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -11,30 +12,25 @@ use crate::error::DbResult;
 use crate::validate::{self, optional_text, text};
 use crate::{Actor, Page, PageRequest, ProblemView, Result, Store, StoreError, policies};
 
-/// The longest body of an update or note.
-const MAX_BODY: usize = 20_000;
-/// The longest reason or summary.
-const MAX_REASON: usize = 2_000;
-
 /// Checks and normalises the text of an event a member may record directly.
 fn normalise(kind: EventKind) -> Result<EventKind> {
     use EventKind::*;
     Ok(match kind {
         Update { body } => Update {
-            body: text("body", &body, MAX_BODY)?,
+            body: text("body", &body, limits::MESSAGE)?,
         },
         Note { body } => Note {
-            body: text("body", &body, MAX_BODY)?,
+            body: text("body", &body, limits::MESSAGE)?,
         },
         Waiting { on, reason } => Waiting {
             on,
-            reason: optional_text("reason", &reason, MAX_REASON)?,
+            reason: optional_text("reason", &reason, limits::REASON)?,
         },
         Fixed { summary } => Fixed {
-            summary: optional_text("summary", &summary, MAX_REASON)?,
+            summary: optional_text("summary", &summary, limits::REASON)?,
         },
         Reopened { reason } => Reopened {
-            reason: optional_text("reason", &reason, MAX_REASON)?,
+            reason: optional_text("reason", &reason, limits::REASON)?,
         },
         kind @ (Resumed | Confirmed | Closed { .. } | OwnerChanged { .. }) => kind,
         other => {

@@ -3,6 +3,7 @@
 pub(crate) mod list;
 pub(crate) mod moves;
 
+use makegood_domain::text::limits;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
@@ -178,7 +179,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
 
 pub(crate) async fn create(store: &Store, actor: Actor, new: NewPromise) -> Result<PromiseView> {
     let now = micros(actor.now);
-    let what = text("what", &new.what, 500)?;
+    let what = text("what", &new.what, limits::PROMISE)?;
     let due_at = micros(new.due_at);
     if due_at <= now {
         return Err(StoreError::invalid(

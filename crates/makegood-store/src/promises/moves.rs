@@ -4,6 +4,7 @@
 //! moves by a member, the version), so a promise ends exactly once.
 
 use jiff::Timestamp;
+use makegood_domain::text::limits;
 use makegood_domain::{EventKind, Promise, PromiseError, PromiseId, PromiseStatus};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
@@ -126,7 +127,7 @@ pub(crate) async fn release(
     reason: &str,
 ) -> Result<PromiseView> {
     let now = micros(actor.now);
-    let reason = optional_text("reason", reason, 2_000)?;
+    let reason = optional_text("reason", reason, limits::REASON)?;
     let txn = store.write().await?;
     let (mut p, version) = load_for_move(&txn, id, if_match).await?;
     p.release(&reason, now).map_err(refused)?;
@@ -156,7 +157,7 @@ pub(crate) async fn renegotiate(
 ) -> Result<PromiseView> {
     let now = micros(actor.now);
     let new_due = micros(new_due);
-    let reason = optional_text("reason", reason, 2_000)?;
+    let reason = optional_text("reason", reason, limits::REASON)?;
     let txn = store.write().await?;
     let (mut p, version) = load_for_move(&txn, id, if_match).await?;
     let from_due = p.due_at;

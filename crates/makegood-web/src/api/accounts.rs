@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use makegood_domain::text::limits;
 use makegood_domain::{Account, AccountId, Action};
 use makegood_store::{AccountPatch, NewAccount};
 use serde::Deserialize;
@@ -85,8 +86,8 @@ pub async fn create_account(
 ) -> Result<(StatusCode, Json<Account>), AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = check.text("name", &body.name, 200);
-    let tier = body.tier.map(|t| check.text("tier", &t, 50));
+    let name = check.text("name", &body.name, limits::ORGANISATION_NAME);
+    let tier = body.tier.map(|t| check.text("tier", &t, limits::TIER));
     check.finish()?;
     let account = state
         .store
@@ -109,8 +110,12 @@ pub async fn update_account(
 ) -> Result<Json<Account>, AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = body.name.map(|n| check.text("name", &n, 200));
-    let tier = body.tier.map(|t| t.map(|t| check.text("tier", &t, 50)));
+    let name = body
+        .name
+        .map(|n| check.text("name", &n, limits::ORGANISATION_NAME));
+    let tier = body
+        .tier
+        .map(|t| t.map(|t| check.text("tier", &t, limits::TIER)));
     check.ensure(
         body.parent != Some(Some(AccountId(id))),
         "parent",

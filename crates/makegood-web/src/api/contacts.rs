@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use makegood_domain::text::limits;
 use makegood_domain::{AccountId, Action, Contact, ContactId, Email};
 use makegood_store::{ContactPatch, NewContact};
 use serde::Deserialize;
@@ -89,9 +90,9 @@ pub async fn create_contact(
 ) -> Result<(StatusCode, Json<Contact>), AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = check.text("name", &body.name, 200);
-    let role_title = check.optional("role_title", &body.role_title, 100);
-    let phone = body.phone.map(|p| check.text("phone", &p, 50));
+    let name = check.text("name", &body.name, limits::PERSON_NAME);
+    let role_title = check.optional("role_title", &body.role_title, limits::ROLE_TITLE);
+    let phone = body.phone.map(|p| check.text("phone", &p, limits::PHONE));
     check.finish()?;
     let new = NewContact {
         account: body.account,
@@ -116,11 +117,15 @@ pub async fn update_contact(
 ) -> Result<Json<Contact>, AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = body.name.map(|n| check.text("name", &n, 200));
+    let name = body
+        .name
+        .map(|n| check.text("name", &n, limits::PERSON_NAME));
     let role_title = body
         .role_title
-        .map(|r| check.optional("role_title", &r, 100));
-    let phone = body.phone.map(|p| p.map(|p| check.text("phone", &p, 50)));
+        .map(|r| check.optional("role_title", &r, limits::ROLE_TITLE));
+    let phone = body
+        .phone
+        .map(|p| p.map(|p| check.text("phone", &p, limits::PHONE)));
     check.finish()?;
     let patch = ContactPatch {
         name,

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use makegood_domain::member::valid_time_zone;
+use makegood_domain::text::limits;
 use makegood_domain::{Action, Email, Member, MemberId, Money, Role};
 use makegood_store::{MemberPatch, NewMember};
 use serde::Deserialize;
@@ -86,7 +87,7 @@ pub async fn create_member(
 ) -> Result<(StatusCode, Json<Member>), AppError> {
     me.require(Action::ManageMembers, None)?;
     let mut check = Check::default();
-    let name = check.text("name", &body.name, 200);
+    let name = check.text("name", &body.name, limits::PERSON_NAME);
     let time_zone = body.time_zone.unwrap_or_else(|| "UTC".into());
     check.ensure(
         valid_time_zone(&time_zone),
@@ -131,7 +132,9 @@ pub async fn update_member(
 ) -> Result<Json<Member>, AppError> {
     me.require(Action::ManageMembers, None)?;
     let mut check = Check::default();
-    let name = body.name.map(|n| check.text("name", &n, 200));
+    let name = body
+        .name
+        .map(|n| check.text("name", &n, limits::PERSON_NAME));
     if let Some(zone) = &body.time_zone {
         check.ensure(
             valid_time_zone(zone),

@@ -6,6 +6,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use makegood_domain::text::limits;
 use makegood_domain::{Action, EventKind, MemberId, Outcome, WaitingOn};
 use makegood_store::Actor;
 use serde::Deserialize;
@@ -106,7 +107,7 @@ pub async fn post_update(
     IfMatch(version): IfMatch,
     Json(m): Json<Message>,
 ) -> Result<Response, AppError> {
-    let body = text("body", &m.body, 20_000)?;
+    let body = text("body", &m.body, limits::MESSAGE)?;
     record(
         &state,
         &me,
@@ -130,7 +131,7 @@ pub async fn post_note(
     IfMatch(version): IfMatch,
     Json(m): Json<Message>,
 ) -> Result<Response, AppError> {
-    let body = text("body", &m.body, 20_000)?;
+    let body = text("body", &m.body, limits::MESSAGE)?;
     record(
         &state,
         &me,
@@ -154,7 +155,7 @@ pub async fn wait_problem(
     IfMatch(version): IfMatch,
     Json(w): Json<Wait>,
 ) -> Result<Response, AppError> {
-    let reason = text("reason", &w.reason, 2_000)?;
+    let reason = text("reason", &w.reason, limits::REASON)?;
     record(
         &state,
         &me,
@@ -200,7 +201,7 @@ pub async fn fix_problem(
     IfMatch(version): IfMatch,
     Json(f): Json<Fix>,
 ) -> Result<Response, AppError> {
-    let summary = text("summary", &f.summary, 20_000)?;
+    let summary = text("summary", &f.summary, limits::REASON)?;
     record(
         &state,
         &me,
@@ -269,7 +270,7 @@ pub async fn reopen_problem(
     IfMatch(version): IfMatch,
     Json(r): Json<Reopen>,
 ) -> Result<Response, AppError> {
-    let reason = text("reason", &r.reason, 2_000)?;
+    let reason = text("reason", &r.reason, limits::REASON)?;
     record(
         &state,
         &me,

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use makegood_domain::text::limits;
 use makegood_domain::{
     AccountId, Action, ClockState, ContactId, Event, MemberId, Origin, Severity, Status, VendorId,
 };
@@ -152,9 +153,9 @@ pub async fn create_problem(
 ) -> Result<Response, AppError> {
     me.require(Action::WorkProblems, None)?;
     let mut check = Check::default();
-    let title = check.text("title", &body.title, 200);
-    let description = check.optional("description", &body.description, 20_000);
-    let category = check.optional("category", &body.category, 100);
+    let title = check.text("title", &body.title, limits::TITLE);
+    let description = check.optional("description", &body.description, limits::DESCRIPTION);
+    let category = check.optional("category", &body.category, limits::CATEGORY);
     check.ensure(
         !body.accounts.is_empty(),
         "accounts",
@@ -252,11 +253,13 @@ pub async fn update_problem(
     me.require(Action::WorkProblems, None)?;
     let id = problem_id(&state, &problem).await?;
     let mut check = Check::default();
-    let title = body.title.map(|t| check.text("title", &t, 200));
+    let title = body.title.map(|t| check.text("title", &t, limits::TITLE));
     let description = body
         .description
-        .map(|d| check.optional("description", &d, 20_000));
-    let category = body.category.map(|c| check.optional("category", &c, 100));
+        .map(|d| check.optional("description", &d, limits::DESCRIPTION));
+    let category = body
+        .category
+        .map(|c| check.optional("category", &c, limits::CATEGORY));
     if let Some(accounts) = &body.accounts {
         check.ensure(
             !accounts.is_empty(),

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use makegood_domain::text::limits;
 use makegood_domain::{AccountId, Action, ContactId, MemberId, PromiseId, PromiseStatus};
 use makegood_store::{Actor, NewPromise, PromiseFilter, PromiseListState, PromiseView};
 use serde::Deserialize;
@@ -120,7 +121,7 @@ pub async fn create_promise(
     me.require(Action::WorkOwnPromises, Some(made_by))?;
     let now = state.now();
     let mut check = Check::default();
-    let what = check.text("what", &body.what, 500);
+    let what = check.text("what", &body.what, limits::PROMISE);
     check.ensure(
         !body.contacts.is_empty(),
         "contacts",
@@ -232,7 +233,7 @@ pub async fn renegotiate_promise(
         )));
     }
     let mut check = Check::default();
-    let reason = check.text("reason", &body.reason, 2_000);
+    let reason = check.text("reason", &body.reason, limits::REASON);
     check.ensure(
         body.due_at.0 > state.now(),
         "due_at",
@@ -265,7 +266,7 @@ pub async fn release_promise(
 ) -> Result<Response, AppError> {
     let view = workable(&state, &me, id).await?;
     let mut check = Check::default();
-    let reason = check.text("reason", &body.reason, 2_000);
+    let reason = check.text("reason", &body.reason, limits::REASON);
     check.finish()?;
     let view = state
         .store

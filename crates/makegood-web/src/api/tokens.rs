@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use makegood_domain::Action;
+use makegood_domain::text::limits;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -55,7 +56,7 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<CreatedToken>), AppError> {
     me.require(Action::ManageOwnTokens, None)?;
     let mut check = Check::default();
-    let name = check.text("name", &body.name, 100);
+    let name = check.text("name", &body.name, limits::TOKEN_NAME);
     check.finish()?;
     let (token, secret) = issue_api_token(&state.store, me.id(), &name, state.now()).await?;
     Ok((

@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use makegood_domain::text::limits;
 use makegood_domain::{Action, Email, Vendor, VendorId};
 use makegood_store::{NewVendor, VendorPatch};
 use serde::Deserialize;
@@ -75,7 +76,7 @@ pub async fn create_vendor(
 ) -> Result<(StatusCode, Json<Vendor>), AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = check.text("name", &body.name, 200);
+    let name = check.text("name", &body.name, limits::ORGANISATION_NAME);
     check.finish()?;
     let vendor = state
         .store
@@ -97,7 +98,9 @@ pub async fn update_vendor(
 ) -> Result<Json<Vendor>, AppError> {
     me.require(Action::ManageParties, None)?;
     let mut check = Check::default();
-    let name = body.name.map(|n| check.text("name", &n, 200));
+    let name = body
+        .name
+        .map(|n| check.text("name", &n, limits::ORGANISATION_NAME));
     check.finish()?;
     Ok(Json(
         state

@@ -16,7 +16,10 @@ use jiff::civil::{Date, Time, Weekday};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 
+mod spec;
 mod walk;
+
+pub use spec::{CalendarSpec, OpenHours, WeeklyHours};
 
 /// Why a calendar could not be built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,6 +37,9 @@ pub enum CalendarError {
         first: String,
         second: String,
     },
+    /// A time that is not `HH:MM` (or `24:00` as a closing time).
+    #[error("{value:?} on {weekday:?} is not a time of day as HH:MM")]
+    BadTime { weekday: Weekday, value: String },
     /// No weekday has any opening hours, so no deadline could ever be reached.
     #[error("the calendar is never open")]
     NeverOpen,

@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{EventId, MemberId, Outcome, ProblemId, PromiseId, Severity, WaitingOn};
+use crate::{ClockKind, EventId, MemberId, Outcome, ProblemId, PromiseId, Severity, WaitingOn};
 
 /// Something that happened to a problem (or a promise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -89,6 +89,18 @@ pub enum EventKind {
         #[schema(value_type = String, format = DateTime)]
         due_at: Timestamp,
     },
+    /// The scheduler saw a clock reach its warning time and warned the owner.
+    ClockWarning {
+        clock: ClockKind,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// The scheduler saw a clock pass its deadline and alerted the owner and supervisors.
+    ClockBreached {
+        clock: ClockKind,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
 }
 
 impl EventKind {
@@ -111,6 +123,8 @@ impl EventKind {
             EventKind::PromiseRenegotiated { .. } => "promise_renegotiated",
             EventKind::PromiseReleased { .. } => "promise_released",
             EventKind::PromiseBroken { .. } => "promise_broken",
+            EventKind::ClockWarning { .. } => "clock_warning",
+            EventKind::ClockBreached { .. } => "clock_breached",
         }
     }
 

@@ -9,6 +9,7 @@ pub mod event;
 pub mod ids;
 pub mod member;
 pub mod money;
+pub mod notice;
 pub mod party;
 pub mod policy;
 pub mod problem;
@@ -19,15 +20,16 @@ pub mod text;
 #[cfg(test)]
 mod testing;
 
-pub use calendar::{Calendar, CalendarError, Interval};
+pub use calendar::{Calendar, CalendarError, CalendarSpec, Interval, OpenHours, WeeklyHours};
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
 };
-pub use member::{Action, Member, Role};
+pub use member::{Action, Member, Preferences, Role};
 pub use money::{Currency, Money};
+pub use notice::{AlertKind, Channel, Notice, Recipient};
 pub use party::{Account, Contact, Vendor};
 pub use policy::{Policies, Policy};
 pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};

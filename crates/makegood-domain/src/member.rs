@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Email, MemberId, Money};
+use crate::{Email, MemberId, Money, WeeklyHours};
 
 /// What a member may do, from most to least.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
@@ -117,6 +117,30 @@ impl Member {
 /// Checks that `zone` names an IANA time zone known to this build.
 pub fn valid_time_zone(zone: &str) -> bool {
     jiff::tz::TimeZone::get(zone).is_ok()
+}
+
+/// How and when a member hears from makegood.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preferences {
+    /// Alerts (warnings, breaches, broken promises) by email.
+    pub email_alerts: bool,
+    /// When the member works, in their own time zone: warnings wait for these hours;
+    /// breaches and broken promises do not.
+    pub working_hours: WeeklyHours,
+    /// An email listing the day's duties at the start of each working day.
+    pub daily_digest: bool,
+}
+
+impl Default for Preferences {
+    /// Email alerts and a daily digest, Monday to Friday 09:00–17:00.
+    fn default() -> Self {
+        Self {
+            email_alerts: true,
+            working_hours: WeeklyHours::office(),
+            daily_digest: true,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,9 @@ pub struct Policy {
     pub fix_within_minutes: i64,
     /// A clock turns to warning when this share of its span is left.
     pub warning_percent: i64,
+    /// The business calendar the spans are counted in (by id); `None` runs around the clock.
+    #[serde(default)]
+    pub calendar: Option<i64>,
 }
 
 /// The whole policy set: one [`Policy`] per severity plus the promise warning rule.
@@ -51,6 +54,7 @@ impl Policy {
             update_every_minutes: update_h * 60,
             fix_within_minutes: fix_h * 60,
             warning_percent: 20,
+            calendar: None,
         }
     }
 

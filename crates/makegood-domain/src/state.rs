@@ -149,7 +149,9 @@ impl ProblemState {
             | PromiseKept
             | PromiseRenegotiated { .. }
             | PromiseReleased { .. }
-            | PromiseBroken { .. } => {}
+            | PromiseBroken { .. }
+            | ClockWarning { .. }
+            | ClockBreached { .. } => {}
         }
         Ok(())
     }

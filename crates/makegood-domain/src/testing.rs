@@ -4,7 +4,9 @@ use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
 
 use crate::state::ProblemState;
-use crate::{ContactId, EventKind, MemberId, Outcome, Policy, PromiseId, Severity, WaitingOn};
+use crate::{
+    ClockKind, ContactId, EventKind, MemberId, Outcome, Policy, PromiseId, Severity, WaitingOn,
+};
 
 /// 2024-01-01T00:00:00Z: the origin of hand-written tests.
 pub const EPOCH: i64 = 1_704_067_200;
@@ -34,6 +36,7 @@ pub fn policy() -> Policy {
         update_every_minutes: 4 * 60,
         fix_within_minutes: 24 * 60,
         warning_percent: 25,
+        calendar: None,
     }
 }
 
@@ -92,6 +95,14 @@ pub fn every_kind() -> Vec<EventKind> {
             reason: "waived".into(),
         },
         PromiseBroken { due_at: hour(10) },
+        ClockWarning {
+            clock: ClockKind::Tell,
+            due_at: hour(1),
+        },
+        ClockBreached {
+            clock: ClockKind::Fix,
+            due_at: hour(24),
+        },
     ]
 }
 
@@ -152,6 +163,7 @@ pub fn any_policy() -> impl Strategy<Value = Policy> {
             update_every_minutes: update,
             fix_within_minutes: fix,
             warning_percent: pct,
+            calendar: None,
         })
 }
 

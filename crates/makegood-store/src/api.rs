@@ -4,8 +4,8 @@
 
 use jiff::Timestamp;
 use makegood_domain::{
-    AccountId, Clock, ClockState, ContactId, Email, MemberId, Money, Origin, Problem, ProblemId,
-    Promise, PromiseStatus, Role, Severity, Status, VendorId,
+    AccountId, CalendarSpec, Channel, Clock, ClockState, ContactId, Email, MemberId, Money, Notice,
+    Origin, Problem, ProblemId, Promise, PromiseStatus, Role, Severity, Status, VendorId,
 };
 use serde::Serialize;
 
@@ -264,4 +264,97 @@ pub enum Reservation {
 pub struct Actor {
     pub member: MemberId,
     pub now: Timestamp,
+}
+
+/// Where an outbox message stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Waiting for its next attempt (or being sent right now).
+    Pending,
+    /// Accepted by the receiving server; never sent again.
+    Delivered,
+    /// Given up after too many attempts or a permanent refusal; can be retried by hand.
+    Failed,
+}
+
+/// One message in the outbox.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    pub id: i64,
+    pub channel: Channel,
+    /// An email address, or `webhook:<id>`.
+    pub recipient: String,
+    pub problem: Option<ProblemId>,
+    pub notice: Notice,
+    pub status: DeliveryStatus,
+    /// Attempts so far (a claim counts as one).
+    pub attempts: u32,
+    /// When it is tried next (while pending).
+    pub next_attempt_at: Timestamp,
+    pub last_error: Option<String>,
+    pub created_at: Timestamp,
+    pub delivered_at: Option<Timestamp>,
+}
+
+/// Which outbox messages to list (newest first); the filters combine.
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryFilter {
+    pub status: Option<DeliveryStatus>,
+    pub problem: Option<ProblemId>,
+}
+
+/// A named business calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CalendarRecord {
+    pub id: i64,
+    pub name: String,
+    #[serde(flatten)]
+    pub spec: CalendarSpec,
+}
+
+/// What a webhook endpoint speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WebhookKind {
+    /// JSON event payloads, signed with HMAC-SHA256.
+    Json,
+    /// Slack-compatible incoming webhook: `{"text": …}`.
+    Chat,
+}
+
+/// A webhook endpoint to create (name 1..=100 characters; an http(s) URL).
+#[derive(Clone, Debug)]
+pub struct NewWebhook {
+    pub name: String,
+    pub url: String,
+    pub kind: WebhookKind,
+    /// Event type names to send (e.g. `update`, `clock_breached`); empty for all.
+    pub events: Vec<String>,
+    /// Allow loopback and private addresses (refused by default, against SSRF).
+    pub allow_private: bool,
+}
+
+/// Fields to change; `None` leaves a field as it is.
+#[derive(Clone, Debug, Default)]
+pub struct WebhookPatch {
+    pub name: Option<String>,
+    pub url: Option<String>,
+    pub events: Option<Vec<String>>,
+    pub allow_private: Option<bool>,
+    pub active: Option<bool>,
+}
+
+/// A webhook endpoint. The secret signs JSON payloads; it is shown to admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Webhook {
+    pub id: i64,
+    pub name: String,
+    pub url: String,
+    pub kind: WebhookKind,
+    pub secret: String,
+    pub events: Vec<String>,
+    pub allow_private: bool,
+    pub active: bool,
+    pub created_at: Timestamp,
 }

@@ -21,6 +21,7 @@ mod idempotency;
 mod members;
 mod migration;
 mod operations;
+mod outbox;
 mod parties;
 mod policies;
 mod problems;
@@ -32,6 +33,7 @@ mod validate;
 
 pub use api::*;
 pub use error::StoreError;
+pub use outbox::MAX_ATTEMPTS;
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -9,11 +9,11 @@ use makegood_domain::{
 };
 
 use crate::{
-    AccountPatch, Actor, ApiToken, Backend, ContactPatch, MemberPatch, NewAccount, NewContact,
-    NewMember, NewProblem, NewPromise, NewVendor, Organisation, Page, PageRequest, ProblemFilter,
-    ProblemPatch, ProblemView, PromiseFilter, PromiseView, Reservation, Result, Store,
-    StoredResponse, VendorPatch, accounts, auth, duties, idempotency, members, parties, policies,
-    problems, promises, setup,
+    AccountPatch, Actor, ApiToken, Backend, ContactPatch, Delivery, DeliveryFilter, DeliveryStatus,
+    MemberPatch, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor,
+    Organisation, Page, PageRequest, ProblemFilter, ProblemPatch, ProblemView, PromiseFilter,
+    PromiseView, Reservation, Result, Store, StoredResponse, VendorPatch, accounts, auth, duties,
+    idempotency, members, outbox, parties, policies, problems, promises, setup,
 };
 
 impl Store {
@@ -375,5 +375,48 @@ impl Store {
     /// Drops a pending reservation (the request failed), so a retry with the key runs again.
     pub async fn release_idempotency_key(&self, member: MemberId, key: &str) -> Result<()> {
         idempotency::release(self, member, key).await
+    }
+
+    // --- outbox -------------------------------------------------------------------------
+
+    /// Claims up to `limit` messages due at `now` for delivery, leasing each for two minutes
+    /// and counting the attempt; instances never claim the same message.
+    pub async fn claim_deliveries(&self, now: Timestamp, limit: u64) -> Result<Vec<Delivery>> {
+        outbox::claim(self, now, limit).await
+    }
+    /// Marks a claimed message delivered; it is never claimed again.
+    pub async fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
+        outbox::delivered(self, id, now).await
+    }
+    /// Records a failed attempt: tried again after an exponential backoff, or failed for good
+    /// when `permanent` or after too many attempts. Returns the new status.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        error: &str,
+        permanent: bool,
+        now: Timestamp,
+    ) -> Result<DeliveryStatus> {
+        outbox::failed(self, id, error, permanent, now).await
+    }
+    /// Sends a failed (or waiting) message again now; `Conflict` once delivered.
+    pub async fn retry_delivery(&self, id: i64, now: Timestamp) -> Result<Delivery> {
+        outbox::retry(self, id, now).await
+    }
+    /// The message `id`.
+    pub async fn delivery(&self, id: i64) -> Result<Delivery> {
+        outbox::get(self, id).await
+    }
+    /// Messages, newest first.
+    pub async fn list_deliveries(
+        &self,
+        filter: &DeliveryFilter,
+        page: &PageRequest,
+    ) -> Result<Page<Delivery>> {
+        outbox::list(self, filter, page).await
+    }
+    /// When the earliest pending message is due, if any.
+    pub async fn next_delivery_at(&self) -> Result<Option<Timestamp>> {
+        outbox::next_attempt(self).await
     }
 }

@@ -69,7 +69,9 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::PromiseKept
         | E::PromiseRenegotiated { .. }
         | E::PromiseReleased { .. }
-        | E::PromiseBroken { .. } => Some(from),
+        | E::PromiseBroken { .. }
+        | E::ClockWarning { .. }
+        | E::ClockBreached { .. } => Some(from),
     }
 }
 

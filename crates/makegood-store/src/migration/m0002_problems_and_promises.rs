@@ -10,7 +10,7 @@ use super::{fk, index};
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum Problems {
+pub(super) enum Problems {
     Table,
     Id,
     Title,
@@ -46,7 +46,7 @@ enum ProblemStakeholders {
 }
 
 #[derive(DeriveIden)]
-enum Promises {
+pub(super) enum Promises {
     Table,
     Id,
     What,

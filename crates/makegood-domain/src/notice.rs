@@ -1,0 +1,111 @@
+//! Notices: the messages a change causes, written to the outbox in the change's own transaction.
+//!
+//! A notice carries everything needed to render and deliver it (a snapshot of names,
+//! addresses and texts at the time of the change), so a retry sends the same message whatever
+//! has changed since. Rendering (email bodies, webhook JSON, chat text) is the notify layer's.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::duty::{ProblemRef, PromiseRef};
+use crate::{ClockKind, Duty, Email, Event, MemberId};
+
+/// Someone a notice is emailed to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Recipient {
+    pub name: String,
+    pub email: Email,
+    /// IANA time zone the message's times are shown in.
+    pub time_zone: String,
+}
+
+/// What a clock transition asks of a member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// A clock reached its warning time: "have the conversation now". Not critical: it waits
+    /// for the member's working hours.
+    Warning,
+    /// A clock passed its deadline: the owner and every supervisor hear at once.
+    Breach,
+    /// A promise's due time passed unkept: the owner and every supervisor hear at once.
+    PromiseBroken,
+}
+
+impl AlertKind {
+    /// Critical alerts are sent at once; others wait for the member's working hours.
+    pub fn is_critical(self) -> bool {
+        !matches!(self, AlertKind::Warning)
+    }
+}
+
+/// One message to deliver.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Notice {
+    /// A customer-visible update, emailed to one stakeholder of the problem.
+    CustomerUpdate {
+        problem: ProblemRef,
+        to: Recipient,
+        /// The member who wrote it.
+        from_name: String,
+        body: String,
+        /// Outbox ids of the first and the previous email to this recipient about this
+        /// problem, for `In-Reply-To` and `References`; `None` for the first.
+        first: Option<i64>,
+        previous: Option<i64>,
+    },
+    /// A clock transition or broken promise, emailed to one member.
+    Alert {
+        to: Recipient,
+        member: MemberId,
+        alert: AlertKind,
+        clock: ClockKind,
+        problem: Option<ProblemRef>,
+        promise: Option<PromiseRef>,
+        /// What to do, for whom: "Tell Acme about MG-12".
+        summary: String,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// The day's duties, emailed to one member at the start of their working day.
+    Digest {
+        to: Recipient,
+        member: MemberId,
+        duties: Vec<Duty>,
+    },
+    /// A timeline event for one webhook endpoint (JSON, or a chat message).
+    Event {
+        webhook: i64,
+        event: Event,
+        problem: Option<ProblemRef>,
+    },
+}
+
+/// How a notice travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Email,
+    Webhook,
+}
+
+impl Notice {
+    /// The channel it is delivered on.
+    pub fn channel(&self) -> Channel {
+        match self {
+            Notice::Event { .. } => Channel::Webhook,
+            _ => Channel::Email,
+        }
+    }
+
+    /// Who receives it: an email address, or `webhook:<id>`.
+    pub fn recipient(&self) -> String {
+        match self {
+            Notice::CustomerUpdate { to, .. }
+            | Notice::Alert { to, .. }
+            | Notice::Digest { to, .. } => to.email.to_string(),
+            Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
+        }
+    }
+}

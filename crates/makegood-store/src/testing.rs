@@ -39,6 +39,8 @@ macro_rules! backend_tests {
 /// A fresh, migrated database that is removed when dropped.
 pub struct TestDb {
     pub store: Store,
+    /// Where it is, for processes of its own (`makegood --database-url`).
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
 }
@@ -80,6 +82,7 @@ impl TestDb {
         store.migrate().await.unwrap();
         TestDb {
             store,
+            url,
             _dir: Some(dir),
             postgres: None,
         }
@@ -99,10 +102,10 @@ impl TestDb {
             .unwrap();
         admin.close().await.unwrap();
         // Made before migrating, so a failing migration still drops the database.
+        let url = with_database(&admin_url, &name);
         let db = TestDb {
-            store: Store::connect(&with_database(&admin_url, &name))
-                .await
-                .unwrap(),
+            store: Store::connect(&url).await.unwrap(),
+            url,
             _dir: None,
             postgres: Some((admin_url, name)),
         };

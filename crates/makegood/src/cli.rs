@@ -1,4 +1,4 @@
-//! The command line: `makegood serve | init | migrate | demo`.
+//! The command line: `makegood serve | worker | init | migrate | demo | token`.
 
 use std::net::SocketAddr;
 
@@ -26,8 +26,12 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Serve the web app and the JSON API. On an empty database, prints a one-time setup link.
+    /// Serve the web app and the JSON API, and run the scheduler and the outbox delivery.
+    /// On an empty database, prints a one-time setup link.
     Serve(ServeArgs),
+    /// Run only the scheduler and the outbox delivery, without the web app (any number of
+    /// workers and servers may share one PostgreSQL database).
+    Worker(WorkerArgs),
     /// Create the organisation and its first admin (asks for what the flags leave out).
     Init(InitArgs),
     /// Bring the database schema up to date and exit (serve does this too).
@@ -48,6 +52,38 @@ pub struct ServeArgs {
     /// Defaults to `http://` plus the listen address.
     #[arg(long, env = "MAKEGOOD_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    /// The address people use to reach makegood, for the links in emails and chat messages.
+    #[arg(
+        long,
+        env = "MAKEGOOD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+/// How messages leave makegood.
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// The SMTP server for email: `smtp://HOST:PORT` (plain), `smtp://HOST:PORT?tls=required`
+    /// (STARTTLS) or `smtps://HOST:PORT` (TLS), with `USER:PASSWORD@` for authentication.
+    /// Without it, emails wait in the outbox until one is configured.
+    #[arg(long, env = "MAKEGOOD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every email, e.g. `Northwind Support <support@northwind.example>`.
+    /// Defaults to `makegood@` plus the public URL's host.
+    #[arg(long, env = "MAKEGOOD_MAIL_FROM")]
+    pub mail_from: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -1,11 +1,13 @@
 //! The `makegood` command: configuration, wiring and subcommands.
 
+mod background;
 pub mod cli;
 pub mod clock;
 mod demo;
 mod init;
 mod serve;
 mod token;
+mod worker;
 
 use std::process::ExitCode;
 
@@ -43,6 +45,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
     let store = open(&cli.database_url).await?;
     match cli.command {
         Command::Serve(args) => serve::serve(store, args).await,
+        Command::Worker(args) => worker::worker(store, args).await,
         Command::Init(args) => init::init(&store, args).await,
         Command::Migrate => {
             println!("database is up to date ({})", redact(&cli.database_url));

@@ -1,7 +1,6 @@
-//! `makegood serve`: the web app, the API and the background sweep of overdue promises.
+//! `makegood serve`: the web app and the API, with the scheduler and the outbox delivery.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use makegood_store::Store;
@@ -9,11 +8,7 @@ use makegood_web::Config;
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
-use crate::clock;
-
-/// How often overdue promises are recorded as broken. The full scheduler comes later;
-/// until then a broken promise is also shown as broken on read, whatever this lags.
-const SWEEP_EVERY: Duration = Duration::from_secs(15);
+use crate::{background, clock};
 
 pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
     let listener = TcpListener::bind(args.listen)
@@ -34,7 +29,7 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         println!("  {public_url}/setup?token={token}");
     }
 
-    let sweeper = tokio::spawn(sweep(store.clone()));
+    let scheduler = tokio::spawn(background::scheduler(store.clone()));
     let config = Config {
         public_url,
         now: Arc::new(clock::now),
@@ -44,24 +39,14 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         .with_graceful_shutdown(shutdown())
         .await
         .context("the server stopped")?;
-    sweeper.abort();
+    // Aborting drops any transaction in flight, which rolls back: nothing half-done remains.
+    scheduler.abort();
     tracing::info!("stopped");
     Ok(())
 }
 
-async fn sweep(store: Store) {
-    let mut tick = tokio::time::interval(SWEEP_EVERY);
-    loop {
-        tick.tick().await;
-        match store.break_overdue_promises(clock::now()).await {
-            Ok(0) => {}
-            Ok(n) => tracing::info!(broken = n, "recorded broken promises"),
-            Err(e) => tracing::warn!(error = %e, "cannot record broken promises"),
-        }
-    }
-}
-
-async fn shutdown() {
+/// Resolves on ctrl-c or SIGTERM.
+pub(crate) async fn shutdown() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::warn!(error = %e, "cannot listen for ctrl-c");

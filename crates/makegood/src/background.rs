@@ -1,0 +1,46 @@
+//! The background work of `serve` and `worker`: the scheduler that fires deadlines, and the
+//! delivery of the outbox.
+
+use std::time::Duration;
+
+use makegood_store::Store;
+
+use crate::clock;
+
+/// How many timers one scheduler transaction fires.
+const BATCH: u64 = 100;
+/// The longest the scheduler sleeps: other processes (and this one's web requests) may add
+/// an earlier deadline while it sleeps.
+const POLL: Duration = Duration::from_secs(15);
+/// The pause after a database error, so a broken database is not hammered.
+const AFTER_ERROR: Duration = Duration::from_secs(5);
+
+/// Fires due deadlines for ever: wakes at the earliest next one (or after [`POLL`]), fires
+/// every transition due by then, and sleeps again. Several processes may run it against one
+/// PostgreSQL database; each transition fires once.
+pub async fn scheduler(store: Store) {
+    loop {
+        match store.fire_due(clock::now(), BATCH).await {
+            // A full batch: more may be due at once.
+            Ok(fired) if fired as u64 >= BATCH => continue,
+            Ok(0) => {}
+            Ok(fired) => tracing::info!(fired, "fired deadlines"),
+            Err(e) => {
+                tracing::warn!(error = %e, "the scheduler cannot fire deadlines");
+                tokio::time::sleep(AFTER_ERROR).await;
+                continue;
+            }
+        }
+        let sleep = match store.next_wakeup().await {
+            Ok(Some(at)) => Duration::try_from(at.duration_since(clock::now()))
+                .unwrap_or(Duration::ZERO)
+                .min(POLL),
+            Ok(None) => POLL,
+            Err(e) => {
+                tracing::warn!(error = %e, "the scheduler cannot read the next deadline");
+                AFTER_ERROR
+            }
+        };
+        tokio::time::sleep(sleep).await;
+    }
+}

@@ -265,4 +265,6 @@ mod next_tests;
 #[cfg(test)]
 mod props;
 #[cfg(test)]
+mod spec_tests;
+#[cfg(test)]
 mod tests;

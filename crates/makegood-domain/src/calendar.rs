@@ -227,6 +227,26 @@ impl Calendar {
         walk::between(self, a, b)
     }
 
+    /// `t` itself if the calendar is open at `t`, else the start of the next open period.
+    ///
+    /// A closing instant is not open: at 17:00 of a 09:00–17:00 day the answer is the next
+    /// opening. Saturates at `Timestamp::MAX` when nothing opens within jiff's range.
+    pub fn next_open(&self, t: Timestamp) -> Timestamp {
+        if self.always_open {
+            return t;
+        }
+        walk::next_open(self, t).unwrap_or(Timestamp::MAX)
+    }
+
+    /// The start of the next working day: the first opening instant on a civil date (in the
+    /// calendar's zone) after the date of `t`, skipping closed days and holidays.
+    ///
+    /// Always after `t`, even when `t` is before the day's own opening. Around the clock it is
+    /// the next midnight. Saturates at `Timestamp::MAX` beyond jiff's range.
+    pub fn next_day_opening(&self, t: Timestamp) -> Timestamp {
+        walk::next_day_opening(self, t).unwrap_or(Timestamp::MAX)
+    }
+
     fn intervals_on(&self, date: Date) -> &[Interval] {
         if self.holidays.contains(&date) {
             &[]
@@ -241,6 +261,10 @@ fn day_index(weekday: Weekday) -> usize {
 }
 
 #[cfg(test)]
+mod next_tests;
+#[cfg(test)]
 mod props;
+#[cfg(test)]
+mod spec_tests;
 #[cfg(test)]
 mod tests;

@@ -30,23 +30,25 @@ impl<'a> Periods<'a> {
         }
     }
 
-    fn instant(&self, dt: DateTime) -> Option<Timestamp> {
-        // Compatible: a gap moves forward, a fold takes the earlier instant (see module docs).
-        self.calendar
-            .zone
-            .to_ambiguous_timestamp(dt)
-            .compatible()
-            .ok()
-    }
-
     fn period(&self, date: Date, interval: &Interval) -> Option<(Timestamp, Timestamp)> {
-        let start = self.instant(date.to_datetime(interval.open))?;
+        let start = instant(self.calendar, date.to_datetime(interval.open))?;
         let end = match interval.close {
-            Some(close) => self.instant(date.to_datetime(close))?,
-            None => self.instant(date.tomorrow().ok()?.to_datetime(Time::midnight()))?,
+            Some(close) => instant(self.calendar, date.to_datetime(close))?,
+            None => start_of_day(self.calendar, date.tomorrow().ok()?)?,
         };
         Some((start, end))
     }
+}
+
+/// The instant of the civil `dt` in the calendar's zone.
+fn instant(calendar: &Calendar, dt: DateTime) -> Option<Timestamp> {
+    // Compatible: a gap moves forward, a fold takes the earlier instant (see module docs).
+    calendar.zone.to_ambiguous_timestamp(dt).compatible().ok()
+}
+
+/// The instant `date` begins (its midnight) in the calendar's zone.
+fn start_of_day(calendar: &Calendar, date: Date) -> Option<Timestamp> {
+    instant(calendar, date.to_datetime(Time::midnight()))
 }
 
 impl Iterator for Periods<'_> {
@@ -102,4 +104,16 @@ pub(super) fn between(calendar: &Calendar, a: Timestamp, b: Timestamp) -> Signed
         total += close.min(b).duration_since(open);
     }
     total
+}
+
+/// The first instant at or after `from` inside an open period; `None` beyond jiff's range.
+pub(super) fn next_open(calendar: &Calendar, from: Timestamp) -> Option<Timestamp> {
+    Periods::from(calendar, from).next().map(|(open, _)| open)
+}
+
+/// The first opening on a civil date after the date of `t`; `None` beyond jiff's range.
+pub(super) fn next_day_opening(calendar: &Calendar, t: Timestamp) -> Option<Timestamp> {
+    let tomorrow = calendar.zone.to_datetime(t).date().tomorrow().ok()?;
+    // Walking from tomorrow's midnight never yields a period of an earlier date: those end by it.
+    next_open(calendar, start_of_day(calendar, tomorrow)?)
 }

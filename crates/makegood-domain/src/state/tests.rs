@@ -133,11 +133,11 @@ fn every_event_from_every_status(
 #[test]
 fn the_table_covers_every_kind_once() {
     let names: Vec<_> = every_kind().iter().map(EventKind::name).collect();
-    assert_eq!(names.len(), 17);
+    assert_eq!(names.len(), 19);
     // Waiting appears twice (customer, vendor); every other kind once.
     let mut unique = names.clone();
     unique.dedup();
-    assert_eq!(unique.len(), 16);
+    assert_eq!(unique.len(), 18);
 }
 
 #[test]

@@ -11,12 +11,12 @@ use makegood_domain::duty::ProblemRef;
 use makegood_domain::{Duty, MemberId, PromiseStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::clocks::Rules;
 use crate::convert::{name_of, to_db};
 use crate::db::{account, contact, problem, promise};
 use crate::error::DbResult;
 use crate::problems::load as problem_load;
 use crate::promises;
-use crate::clocks::Rules;
 use crate::{Result, Store, StoreError};
 
 /// The most duties one call returns.

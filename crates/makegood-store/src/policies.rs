@@ -8,10 +8,10 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+use crate::clocks::Rules;
 use crate::convert::{from_json, to_json};
 use crate::db::{policy, problem, promise};
 use crate::error::DbResult;
-use crate::clocks::Rules;
 use crate::{Result, Store, StoreError, problems, promises, timers};
 
 const ROW: i64 = 1;

@@ -39,6 +39,8 @@ macro_rules! backend_tests {
 /// A fresh, migrated database that is removed when dropped.
 pub struct TestDb {
     pub store: Store,
+    /// The URL it was opened with, for a second [`Store`] on the same database.
+    pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
 }
@@ -80,6 +82,7 @@ impl TestDb {
         store.migrate().await.unwrap();
         TestDb {
             store,
+            url,
             _dir: Some(dir),
             postgres: None,
         }
@@ -99,10 +102,10 @@ impl TestDb {
             .unwrap();
         admin.close().await.unwrap();
         // Made before migrating, so a failing migration still drops the database.
+        let url = with_database(&admin_url, &name);
         let db = TestDb {
-            store: Store::connect(&with_database(&admin_url, &name))
-                .await
-                .unwrap(),
+            store: Store::connect(&url).await.unwrap(),
+            url,
             _dir: None,
             postgres: Some((admin_url, name)),
         };
@@ -184,4 +187,29 @@ pub async fn set_preferences_for_test(
         .await
         .map_err(crate::error::from_db)?;
     Ok(())
+}
+
+/// Inserts an active JSON webhook subscribed to `events` (names; empty for every event)
+/// directly; returns its id.
+pub async fn insert_webhook_for_test(
+    store: &Store,
+    name: &str,
+    events: &[&str],
+) -> crate::Result<i64> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, NotSet};
+    let row = crate::db::webhook::ActiveModel {
+        id: NotSet,
+        name: Set(name.to_owned()),
+        url: Set("http://127.0.0.1:9/hook".to_owned()),
+        kind: Set("json".to_owned()),
+        secret: Set("secret".to_owned()),
+        events: Set(crate::convert::to_json(&events)?),
+        allow_private: Set(true),
+        active: Set(true),
+        created_at: Set(chrono::DateTime::UNIX_EPOCH),
+    }
+    .insert(&store.db)
+    .await
+    .map_err(crate::error::from_db)?;
+    Ok(row.id)
 }

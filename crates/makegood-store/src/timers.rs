@@ -105,7 +105,11 @@ async fn replace<C: ConnectionTrait>(c: &C, subject: Subject, planned: Vec<Plann
 
 /// Brings problem `id`'s pending timers in line with its `clocks`: every running, unpaused
 /// clock gets its warning and breach.
-pub(crate) async fn sync_problem<C: ConnectionTrait>(c: &C, id: i64, clocks: &[Clock]) -> Result<()> {
+pub(crate) async fn sync_problem<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    clocks: &[Clock],
+) -> Result<()> {
     let planned = clocks
         .iter()
         .filter(|clock| clock.stopped_at.is_none())

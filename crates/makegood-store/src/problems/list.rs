@@ -9,11 +9,11 @@ use sea_orm::sea_query::{NullOrdering, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::load;
+use crate::clocks::Rules;
 use crate::convert::{from_db, name_of, to_db};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{problem, problem_account};
 use crate::error::DbResult;
-use crate::clocks::Rules;
 use crate::{
     Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError,
 };

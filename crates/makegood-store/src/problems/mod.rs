@@ -13,11 +13,11 @@ use sea_orm::{
     QueryFilter,
 };
 
+use crate::clocks::Rules;
 use crate::convert::{micros, name_of, to_db, to_db_opt, to_json};
 use crate::db::{event, problem, problem_account, problem_stakeholder, vendor};
 use crate::error::DbResult;
 use crate::validate::{self, not_future, optional_text, text};
-use crate::clocks::Rules;
 use crate::{Actor, NewProblem, ProblemPatch, ProblemView, Result, Store, StoreError};
 
 /// Appends one event to the timeline (see [`append_as_of`]), `at` being now.

@@ -5,12 +5,12 @@ use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId}
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{append, check_version, load, save_if_current};
+use crate::clocks::Rules;
 use crate::convert::{from_db, from_json, micros, name_of, to_db_opt};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{event, problem};
 use crate::error::DbResult;
 use crate::validate::{self, optional_text, text};
-use crate::clocks::Rules;
 use crate::{Actor, Page, PageRequest, ProblemView, Result, Store, StoreError};
 
 /// Checks and normalises the text of an event a member may record directly.

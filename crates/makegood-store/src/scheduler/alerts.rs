@@ -26,7 +26,12 @@ pub(crate) fn preferences(row: Option<&member_preference::Model>) -> Result<Pref
 }
 
 /// When a member may be sent an alert of `kind` raised at `now`.
-fn not_before(m: &member::Model, prefs: &Preferences, kind: AlertKind, now: Timestamp) -> Timestamp {
+fn not_before(
+    m: &member::Model,
+    prefs: &Preferences,
+    kind: AlertKind,
+    now: Timestamp,
+) -> Timestamp {
     if kind.is_critical() {
         return now;
     }

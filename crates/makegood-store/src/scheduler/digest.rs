@@ -43,12 +43,19 @@ pub(super) async fn send_due(store: &Store, now: Timestamp, limit: u64) -> Resul
         .await
         .db()?;
     for row in unscheduled {
-        let Some(m) = member::Entity::find_by_id(row.member_id).one(&txn).await.db()? else {
+        let Some(m) = member::Entity::find_by_id(row.member_id)
+            .one(&txn)
+            .await
+            .db()?
+        else {
             continue;
         };
         let next = next_day(&m, &preferences(Some(&row))?, now);
         member_preference::Entity::update_many()
-            .col_expr(member_preference::Column::NextDigestAt, Expr::value(to_db(next)))
+            .col_expr(
+                member_preference::Column::NextDigestAt,
+                Expr::value(to_db(next)),
+            )
             .filter(member_preference::Column::MemberId.eq(row.member_id))
             .filter(member_preference::Column::NextDigestAt.is_null())
             .exec(&txn)
@@ -67,14 +74,21 @@ pub(super) async fn send_due(store: &Store, now: Timestamp, limit: u64) -> Resul
         .db()?;
     let mut sent = 0;
     for row in due {
-        let Some(m) = member::Entity::find_by_id(row.member_id).one(&txn).await.db()? else {
+        let Some(m) = member::Entity::find_by_id(row.member_id)
+            .one(&txn)
+            .await
+            .db()?
+        else {
             continue;
         };
         let prefs = preferences(Some(&row))?;
         let next = next_day(&m, &prefs, now);
         // Claimed only by the caller whose update moved it: a digest goes once a day.
         let claimed = member_preference::Entity::update_many()
-            .col_expr(member_preference::Column::NextDigestAt, Expr::value(to_db(next)))
+            .col_expr(
+                member_preference::Column::NextDigestAt,
+                Expr::value(to_db(next)),
+            )
             .filter(member_preference::Column::MemberId.eq(row.member_id))
             .filter(member_preference::Column::NextDigestAt.eq(row.next_digest_at))
             .exec(&txn)

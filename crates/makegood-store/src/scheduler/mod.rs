@@ -11,12 +11,10 @@ mod digest;
 use jiff::Timestamp;
 use makegood_domain::{AlertKind, ClockKind, EventKind};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::convert::{from_db, micros, name_of, parse_name, to_db};
-use crate::db::{member_preference, promise, timer};
+use crate::db::{member_preference, problem, promise, timer};
 use crate::error::DbResult;
 use crate::problems::append_as_of;
 use crate::promises::moves::break_if_due;
@@ -49,6 +47,9 @@ async fn fire_timers(store: &Store, now: Timestamp, limit: u64) -> Result<usize>
         .db()?;
     let mut fired = 0;
     for t in rows {
+        if !subject_free(&txn, &t).await? {
+            continue;
+        }
         let claimed = timer::Entity::update_many()
             .col_expr(timer::Column::FiredAt, Expr::value(to_db(now)))
             .filter(timer::Column::Id.eq(t.id))
@@ -65,6 +66,29 @@ async fn fire_timers(store: &Store, now: Timestamp, limit: u64) -> Result<usize>
     Ok(fired)
 }
 
+/// Locks the timer's problem or promise unless a member's write holds it (PostgreSQL; SQLite
+/// writes are exclusive anyway). A busy subject's timer is left for the next call: that write
+/// may cancel it, and the scheduler never waits on a lock a writer holds while the writer
+/// waits on this timer.
+async fn subject_free<C: ConnectionTrait>(c: &C, t: &timer::Model) -> Result<bool> {
+    let (lock, skip) = (LockType::Update, LockBehavior::SkipLocked);
+    Ok(match (t.problem_id, t.promise_id) {
+        (Some(id), _) => problem::Entity::find_by_id(id)
+            .lock_with_behavior(lock, skip)
+            .one(c)
+            .await
+            .db()?
+            .is_some(),
+        (None, Some(id)) => promise::Entity::find_by_id(id)
+            .lock_with_behavior(lock, skip)
+            .one(c)
+            .await
+            .db()?
+            .is_some(),
+        (None, None) => true,
+    })
+}
+
 /// Acts on one claimed timer.
 async fn fire<C: ConnectionTrait>(c: &C, t: &timer::Model, now: Timestamp) -> Result<()> {
     let clock: ClockKind = parse_name(&t.clock)?;
@@ -78,19 +102,21 @@ async fn fire<C: ConnectionTrait>(c: &C, t: &timer::Model, now: Timestamp) -> Re
     match (t.problem_id, t.promise_id) {
         (Some(problem), _) => {
             let (event, alert) = if warning {
-                (EventKind::ClockWarning { clock, due_at }, AlertKind::Warning)
+                (
+                    EventKind::ClockWarning { clock, due_at },
+                    AlertKind::Warning,
+                )
             } else {
-                (EventKind::ClockBreached { clock, due_at }, AlertKind::Breach)
+                (
+                    EventKind::ClockBreached { clock, due_at },
+                    AlertKind::Breach,
+                )
             };
             append_as_of(c, Some(problem), None, at, None, &event, now).await?;
             alerts::problem(c, problem, clock, alert, due_at, now).await
         }
         (None, Some(id)) => {
-            let row = promise::Entity::find_by_id(id)
-                .lock_exclusive()
-                .one(c)
-                .await
-                .db()?;
+            let row = promise::Entity::find_by_id(id).one(c).await.db()?;
             let Some(row) = row else { return Ok(()) };
             if t.transition == BREACH {
                 break_if_due(c, &row, now).await?;

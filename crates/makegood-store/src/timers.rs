@@ -5,7 +5,7 @@
 //! `ON CONFLICT DO NOTHING` on (subject, clock, transition, due time): a transition already
 //! fired for the same deadline is never fired again, while a moved deadline is a new one.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{Clock, ClockKind, PromiseStatus};
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter};
 
@@ -16,7 +16,7 @@ use crate::{Result, StoreError};
 
 /// A clock reached its warning time.
 pub(crate) const WARNING: &str = "warning";
-/// A clock passed its due time.
+/// A clock passed its due time (fires a microsecond after it, the store's precision).
 pub(crate) const BREACH: &str = "breach";
 
 /// What a timer belongs to.
@@ -55,10 +55,14 @@ fn transitions(clock: ClockKind, warn_at: Option<Timestamp>, due_at: Timestamp) 
             due_at,
         });
     }
+    // A clock is breached (a promise broken) once its due time has passed, not at it: the
+    // promise may still be kept at that very instant.
     out.push(Planned {
         clock,
         transition: BREACH,
-        at: due_at,
+        at: due_at
+            .checked_add(SignedDuration::from_micros(1))
+            .unwrap_or(due_at),
         due_at,
     });
     out

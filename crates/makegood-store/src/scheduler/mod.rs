@@ -96,21 +96,18 @@ async fn fire<C: ConnectionTrait>(c: &C, t: &timer::Model, now: Timestamp) -> Re
     let due_at = from_db(t.due_at)?;
     let warning = t.transition == WARNING;
     // A warning whose deadline has passed too is fired silently: the breach says it all.
-    if warning && due_at <= now {
+    if warning && due_at < now {
         return Ok(());
     }
     match (t.problem_id, t.promise_id) {
         (Some(problem), _) => {
-            let (event, alert) = if warning {
-                (
-                    EventKind::ClockWarning { clock, due_at },
-                    AlertKind::Warning,
-                )
+            // Dated when it happened: a warning at its time, a breach at the deadline.
+            let (event, alert, at) = if warning {
+                let event = EventKind::ClockWarning { clock, due_at };
+                (event, AlertKind::Warning, at)
             } else {
-                (
-                    EventKind::ClockBreached { clock, due_at },
-                    AlertKind::Breach,
-                )
+                let event = EventKind::ClockBreached { clock, due_at };
+                (event, AlertKind::Breach, due_at)
             };
             append_as_of(c, Some(problem), None, at, None, &event, now).await?;
             alerts::problem(c, problem, clock, alert, due_at, now).await

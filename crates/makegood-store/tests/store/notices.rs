@@ -142,14 +142,14 @@ store_test! {
         set_preferences_for_test(&store, w.agent.id, &late, Some(at("2030-01-01T00:00:00Z"))).await.unwrap();
         store.create_problem(actor(&w.agent, now()), new_problem(&w, "Export stopped")).await.unwrap();
         store.fire_due(at("2025-03-03T11:12:00Z"), 100).await.unwrap();
-        store.fire_due(at("2025-03-03T12:00:00Z"), 100).await.unwrap();
+        store.fire_due(at("2025-03-03T12:01:00Z"), 100).await.unwrap();
         let sent: Vec<_> = crate::scheduler::alerts(&store).await.into_iter().map(|a| (a.0, a.1, a.4)).collect();
         assert_eq!(
             sent,
             [
                 // The warning waits for 14:00 Berlin (13:00 UTC); the breach does not wait.
                 ("alex@makegood.example".to_owned(), makegood_domain::AlertKind::Warning, at("2025-03-03T13:00:00Z")),
-                ("alex@makegood.example".to_owned(), makegood_domain::AlertKind::Breach, at("2025-03-03T12:00:00Z")),
+                ("alex@makegood.example".to_owned(), makegood_domain::AlertKind::Breach, at("2025-03-03T12:01:00Z")),
             ]
         );
     }

@@ -1,7 +1,7 @@
 //! The scheduler: timers follow the clocks, each transition fires once with its event and
 //! alerts; calendars move deadlines; warnings wait for working hours.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{
     AlertKind, CalendarSpec, ClockKind, EventKind, Member, Notice, Policies, ProblemId,
     PromiseStatus, Role, Severity, WaitingOn, WeeklyHours,
@@ -115,10 +115,13 @@ store_test! {
             alerts(&store).await,
             [(ALEX.into(), AlertKind::Warning, ClockKind::Tell, format!("Tell Acme about {n}"), t1)]
         );
-        assert_eq!(store.next_wakeup().await.unwrap(), Some(tell_due));
+        // Breached once the deadline has passed: a microsecond after it.
+        assert_eq!(store.next_wakeup().await.unwrap(), Some(tell_due + SignedDuration::from_micros(1)));
+        assert_eq!(store.fire_due(tell_due, 100).await.unwrap(), 0);
 
-        assert_eq!(store.fire_due(tell_due, 100).await.unwrap(), 1);
-        assert_eq!(store.fire_due(tell_due + minutes(5), 100).await.unwrap(), 0);
+        let t2 = tell_due + minutes(1);
+        assert_eq!(store.fire_due(t2, 100).await.unwrap(), 1);
+        assert_eq!(store.fire_due(t2 + minutes(5), 100).await.unwrap(), 0);
         assert_eq!(
             fired(&store, id).await,
             [(t1, warning(ClockKind::Tell, tell_due)), (tell_due, breached(ClockKind::Tell, tell_due))]
@@ -129,9 +132,9 @@ store_test! {
         assert_eq!(
             breach,
             [
-                (ADA.into(), AlertKind::Breach, ClockKind::Tell, summary.clone(), tell_due),
-                (ALEX.into(), AlertKind::Breach, ClockKind::Tell, summary.clone(), tell_due),
-                (SUE.into(), AlertKind::Breach, ClockKind::Tell, summary, tell_due),
+                (ADA.into(), AlertKind::Breach, ClockKind::Tell, summary.clone(), t2),
+                (ALEX.into(), AlertKind::Breach, ClockKind::Tell, summary.clone(), t2),
+                (SUE.into(), AlertKind::Breach, ClockKind::Tell, summary, t2),
             ]
         );
         // Next: the fix clock's warning, 20% of 72 h before Thursday 08:00.
@@ -216,7 +219,7 @@ store_test! {
         let monday_noon = at("2025-03-10T11:00:00Z");
         assert_eq!((tell.warn_at, tell.due_at), (Some(at("2025-03-10T10:12:00Z")), Some(monday_noon)));
         assert_eq!(store.fire_due(at("2025-03-08T12:00:00Z"), 100).await.unwrap(), 0, "nothing over the weekend");
-        store.fire_due(monday_noon, 100).await.unwrap();
+        store.fire_due(monday_noon + minutes(1), 100).await.unwrap();
         assert_eq!(
             fired(&store, view.problem.id).await,
             [(monday_noon, breached(ClockKind::Tell, monday_noon))],
@@ -247,7 +250,10 @@ store_test! {
             alerts(&store).await,
             [(ALEX.into(), AlertKind::Warning, ClockKind::Promise, format!("Have the conversation with Acme now: {what}"), at("2025-03-04T08:00:00Z"))]
         );
-        assert_eq!(store.fire_due(due, 100).await.unwrap(), 1);
+        // At its due time it may still be kept; a moment later it is broken.
+        assert_eq!(store.fire_due(due, 100).await.unwrap(), 0);
+        let late = due + minutes(1);
+        assert_eq!(store.fire_due(late, 100).await.unwrap(), 1);
         assert_eq!(store.promise(id, due).await.unwrap().promise.status, PromiseStatus::Broken);
         assert_eq!(
             fired(&store, problem.id).await,
@@ -258,9 +264,9 @@ store_test! {
         assert_eq!(
             broken,
             [
-                (ADA.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary.clone(), due),
-                (ALEX.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary.clone(), due),
-                (SUE.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary, due),
+                (ADA.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary.clone(), late),
+                (ALEX.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary.clone(), late),
+                (SUE.into(), AlertKind::PromiseBroken, ClockKind::Promise, summary, late),
             ]
         );
         assert_eq!(store.fire_due(due + hours(1), 100).await.unwrap(), 0);

@@ -102,7 +102,8 @@ store_test! {
         for body in ["We are on it.", "Fixed the export.", "All good now."] {
             store.record(a, id, None, EventKind::Update { body: body.into() }).await.unwrap();
         }
-        let mails: Vec<(i64, String, String, String, Option<i64>, Option<i64>)> = outbox(&store)
+        type Mail = (i64, String, String, String, Option<i64>, Option<i64>);
+        let mails: Vec<Mail> = outbox(&store)
             .await
             .into_iter()
             .filter_map(|d| match d.notice {
@@ -136,9 +137,9 @@ store_test! {
         // The admin takes no alerts by email; the agent works 14:00-16:00 Berlin only.
         let silent = Preferences { email_alerts: false, ..Preferences::default() };
         set_preferences_for_test(&store, w.admin.id, &silent, Some(at("2030-01-01T00:00:00Z"))).await.unwrap();
-        let mut hours_ = WeeklyHours::default();
-        hours_.monday = vec![makegood_domain::OpenHours { open: "14:00".into(), close: "16:00".into() }];
-        let late = Preferences { working_hours: hours_, ..Preferences::default() };
+        let afternoon = vec![makegood_domain::OpenHours { open: "14:00".into(), close: "16:00".into() }];
+        let working_hours = WeeklyHours { monday: afternoon, ..WeeklyHours::default() };
+        let late = Preferences { working_hours, ..Preferences::default() };
         set_preferences_for_test(&store, w.agent.id, &late, Some(at("2030-01-01T00:00:00Z"))).await.unwrap();
         store.create_problem(actor(&w.agent, now()), new_problem(&w, "Export stopped")).await.unwrap();
         store.fire_due(at("2025-03-03T11:12:00Z"), 100).await.unwrap();

@@ -11,12 +11,13 @@ use makegood_domain::duty::ProblemRef;
 use makegood_domain::{Duty, MemberId, PromiseStatus};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
+use crate::clocks::Rules;
 use crate::convert::{name_of, to_db};
 use crate::db::{account, contact, problem, promise};
 use crate::error::DbResult;
 use crate::problems::load as problem_load;
 use crate::promises;
-use crate::{Result, Store, StoreError, policies};
+use crate::{Result, Store, StoreError};
 
 /// The most duties one call returns.
 const MAX: u32 = 500;
@@ -33,10 +34,23 @@ pub(crate) async fn duties(
             format!("must be between 1 and {MAX}"),
         ));
     }
+    let txn = store.read().await?;
+    let duties = duties_in(&txn, member, now, limit).await?;
+    txn.commit().await.db()?;
+    Ok(duties)
+}
+
+/// Like [`duties`], in the caller's transaction (the digest reads them while it claims).
+pub(crate) async fn duties_in<C: ConnectionTrait>(
+    txn: &C,
+    member: Option<MemberId>,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<Duty>> {
     let take = u64::from(limit);
     let at = to_db(now);
-    let txn = store.read().await?;
-    let policies = policies::load(&txn).await?;
+    let rules = Rules::load(txn).await?;
+    let policies = &rules.policies;
 
     // Problems: earliest due first (breached, then the rest), plus those already warning.
     let owned = |q: sea_orm::Select<problem::Entity>| match member {
@@ -48,7 +62,7 @@ pub(crate) async fn duties(
         .order_by_asc(problem::Column::NextDueAt)
         .order_by_asc(problem::Column::Id)
         .limit(take)
-        .all(&txn)
+        .all(txn)
         .await
         .db()?;
     let warning = owned(problem::Entity::find().filter(problem::Column::NextWarnAt.lte(at)))
@@ -56,7 +70,7 @@ pub(crate) async fn duties(
         .order_by_asc(problem::Column::NextWarnAt)
         .order_by_asc(problem::Column::Id)
         .limit(take)
-        .all(&txn)
+        .all(txn)
         .await
         .db()?;
     problems.extend(by_due.into_iter().chain(warning).map(|p| (p.id, p)));
@@ -79,7 +93,7 @@ pub(crate) async fn duties(
         .order_by_asc(promise::Column::DueAt)
         .order_by_asc(promise::Column::Id)
         .limit(take)
-        .all(&txn)
+        .all(txn)
         .await
         .db()?;
     let at_risk = open()
@@ -87,19 +101,19 @@ pub(crate) async fn duties(
         .order_by_asc(promise::Column::DueAt)
         .order_by_asc(promise::Column::Id)
         .limit(take)
-        .all(&txn)
+        .all(txn)
         .await
         .db()?;
     promise_rows.extend(soonest.into_iter().chain(at_risk).map(|p| (p.id, p)));
     let promise_rows: Vec<promise::Model> = promise_rows.into_values().collect();
 
     let mut duties = Vec::new();
-    let views = problem_load::views(&txn, &problems, &policies, now).await?;
+    let views = problem_load::views(txn, &problems, &rules, now).await?;
     let primary: Vec<i64> = views
         .iter()
         .filter_map(|v| v.problem.accounts.first().map(|a| a.0))
         .collect();
-    let names = account_names(&txn, primary).await?;
+    let names = account_names(txn, primary).await?;
     for v in &views {
         let customer = v
             .problem
@@ -110,7 +124,7 @@ pub(crate) async fn duties(
         duties.extend(Duty::for_problem(&v.problem, customer, &v.clocks));
     }
 
-    let promise_views = promises::views(&txn, &promise_rows, &policies, now).await?;
+    let promise_views = promises::views(txn, &promise_rows, policies, now).await?;
     let first_contacts: Vec<i64> = promise_views
         .iter()
         .filter_map(|v| v.promise.contacts.first().map(|c| c.0))
@@ -120,14 +134,14 @@ pub(crate) async fn duties(
     } else {
         contact::Entity::find()
             .filter(contact::Column::Id.is_in(first_contacts))
-            .all(&txn)
+            .all(txn)
             .await
             .db()?
             .into_iter()
             .map(|c| (c.id, c))
             .collect()
     };
-    let names = account_names(&txn, contacts.values().map(|c| c.account_id).collect()).await?;
+    let names = account_names(txn, contacts.values().map(|c| c.account_id).collect()).await?;
     let problem_ids: Vec<i64> = promise_views
         .iter()
         .filter_map(|v| v.promise.problem.map(|p| p.0))
@@ -137,7 +151,7 @@ pub(crate) async fn duties(
     } else {
         problem::Entity::find()
             .filter(problem::Column::Id.is_in(problem_ids))
-            .all(&txn)
+            .all(txn)
             .await
             .db()?
             .into_iter()
@@ -161,11 +175,10 @@ pub(crate) async fn duties(
                     .unwrap_or_else(|| c.name.clone())
             })
             .unwrap_or_else(|| "the customer".to_owned());
-        let clock = promise_clock(&v.promise, &policies, now);
+        let clock = promise_clock(&v.promise, policies, now);
         let problem = v.promise.problem.and_then(|p| refs.get(&p.0).cloned());
         duties.extend(Duty::for_promise(&v.promise, &customer, clock, problem));
     }
-    txn.commit().await.db()?;
 
     if let Some(m) = member {
         duties.retain(|d| d.member == m);

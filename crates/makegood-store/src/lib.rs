@@ -11,6 +11,7 @@
 mod accounts;
 mod api;
 mod auth;
+mod clocks;
 mod connect;
 mod convert;
 mod cursor;
@@ -26,9 +27,11 @@ mod parties;
 mod policies;
 mod problems;
 mod promises;
+mod scheduler;
 mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod timers;
 mod validate;
 
 pub use api::*;

@@ -13,7 +13,7 @@ use crate::{
     MemberPatch, NewAccount, NewContact, NewMember, NewProblem, NewPromise, NewVendor,
     Organisation, Page, PageRequest, ProblemFilter, ProblemPatch, ProblemView, PromiseFilter,
     PromiseView, Reservation, Result, Store, StoredResponse, VendorPatch, accounts, auth, duties,
-    idempotency, members, outbox, parties, policies, problems, promises, setup,
+    idempotency, members, outbox, parties, policies, problems, promises, scheduler, setup,
 };
 
 impl Store {
@@ -415,6 +415,21 @@ impl Store {
     ) -> Result<Page<Delivery>> {
         outbox::list(self, filter, page).await
     }
+    // --- scheduler ----------------------------------------------------------------------
+
+    /// Fires the clock transitions due at `now` — warnings, breaches, broken promises, each
+    /// with its timeline event and alerts — and sends the daily digests due; at most `limit`
+    /// timers and `limit` digests. Each fires exactly once, however many processes call this.
+    /// Returns how many timers fired and digests were sent.
+    pub async fn fire_due(&self, now: Timestamp, limit: u64) -> Result<usize> {
+        scheduler::fire_due(self, now, limit).await
+    }
+    /// When [`Store::fire_due`] next has something to do: the earliest pending timer or
+    /// digest (a time long past if a digest awaits scheduling); `None` when nothing is pending.
+    pub async fn next_wakeup(&self) -> Result<Option<Timestamp>> {
+        scheduler::next_wakeup(self).await
+    }
+
     /// When the earliest pending message is due, if any.
     pub async fn next_delivery_at(&self) -> Result<Option<Timestamp>> {
         outbox::next_attempt(self).await

@@ -1,5 +1,6 @@
 //! Policies: one JSON row, seeded with the defaults by the migrations; changing them
-//! recomputes the materialised deadlines of every problem not closed and every open promise.
+//! recomputes the materialised deadlines and timers of every problem not closed and every
+//! open promise.
 
 use makegood_domain::Policies;
 use sea_orm::{
@@ -7,10 +8,11 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+use crate::clocks::Rules;
 use crate::convert::{from_json, to_json};
 use crate::db::{policy, problem, promise};
 use crate::error::DbResult;
-use crate::{Result, Store, StoreError, problems, promises};
+use crate::{Result, Store, StoreError, problems, promises, timers};
 
 const ROW: i64 = 1;
 /// How many rows a recomputation loads at a time.
@@ -54,9 +56,12 @@ pub(crate) async fn set(store: &Store, policies: &Policies) -> Result<Policies> 
     Ok(policies.clone())
 }
 
-/// Recomputes the next deadlines of every problem not closed and the warning time of
-/// every open promise, in batches by id.
-async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()> {
+/// Recomputes, under `policies` and the calendars as stored now, the next deadlines and the
+/// pending timers of every problem not closed and the warning time and timers of every open
+/// promise, in batches by id. Called after the policies or a calendar changed, in that
+/// change's transaction.
+pub(crate) async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()> {
+    let rules = Rules::with(c, policies.clone()).await?;
     let mut after = 0;
     loop {
         let rows = problem::Entity::find()
@@ -69,7 +74,7 @@ async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()>
             .db()?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        problems::load::refresh_deadlines(c, &rows, policies).await?;
+        problems::load::refresh_deadlines(c, &rows, &rules).await?;
     }
     let mut after = 0;
     loop {
@@ -83,7 +88,7 @@ async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()>
             .db()?;
         let Some(last) = rows.last() else { break };
         after = last.id;
-        for row in rows {
+        for mut row in rows {
             let warn_at = promises::warn_at(
                 crate::convert::from_db(row.made_at)?,
                 crate::convert::from_db(row.due_at)?,
@@ -98,6 +103,8 @@ async fn recompute<C: ConnectionTrait>(c: &C, policies: &Policies) -> Result<()>
                 .exec(c)
                 .await
                 .db()?;
+            row.warn_at = crate::convert::to_db(warn_at);
+            timers::sync_promise(c, &row).await?;
         }
     }
     Ok(())

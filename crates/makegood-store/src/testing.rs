@@ -39,7 +39,7 @@ macro_rules! backend_tests {
 /// A fresh, migrated database that is removed when dropped.
 pub struct TestDb {
     pub store: Store,
-    /// Where it is, for processes of its own (`makegood --database-url`).
+    /// The URL it was opened with: for a second [`Store`] or a `makegood` process on it.
     pub url: String,
     _dir: Option<tempfile::TempDir>,
     postgres: Option<(String, String)>,
@@ -138,4 +138,78 @@ impl Drop for TestDb {
         })
         .join();
     }
+}
+
+/// Inserts a business calendar directly (the calendars API is the web crate's business);
+/// returns its id.
+pub async fn insert_calendar_for_test(
+    store: &Store,
+    name: &str,
+    spec: &makegood_domain::CalendarSpec,
+) -> crate::Result<i64> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, NotSet};
+    let row = crate::db::calendar::ActiveModel {
+        id: NotSet,
+        name: Set(name.to_owned()),
+        spec: Set(crate::convert::to_json(spec)?),
+        created_at: Set(chrono::DateTime::UNIX_EPOCH),
+    }
+    .insert(&store.db)
+    .await
+    .map_err(crate::error::from_db)?;
+    Ok(row.id)
+}
+
+/// Sets a member's preferences and next digest time directly, creating the row if missing.
+pub async fn set_preferences_for_test(
+    store: &Store,
+    member: makegood_domain::MemberId,
+    preferences: &makegood_domain::Preferences,
+    next_digest_at: Option<jiff::Timestamp>,
+) -> crate::Result<()> {
+    use crate::db::member_preference;
+    use sea_orm::{ActiveValue::Set, EntityTrait, sea_query::OnConflict};
+    let row = member_preference::ActiveModel {
+        member_id: Set(member.0),
+        data: Set(crate::convert::to_json(preferences)?),
+        next_digest_at: Set(crate::convert::to_db_opt(next_digest_at)),
+    };
+    member_preference::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(member_preference::Column::MemberId)
+                .update_columns([
+                    member_preference::Column::Data,
+                    member_preference::Column::NextDigestAt,
+                ])
+                .to_owned(),
+        )
+        .exec(&store.db)
+        .await
+        .map_err(crate::error::from_db)?;
+    Ok(())
+}
+
+/// Inserts an active JSON webhook subscribed to `events` (names; empty for every event)
+/// directly; returns its id.
+pub async fn insert_webhook_for_test(
+    store: &Store,
+    name: &str,
+    events: &[&str],
+) -> crate::Result<i64> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, NotSet};
+    let row = crate::db::webhook::ActiveModel {
+        id: NotSet,
+        name: Set(name.to_owned()),
+        url: Set("http://127.0.0.1:9/hook".to_owned()),
+        kind: Set("json".to_owned()),
+        secret: Set("secret".to_owned()),
+        events: Set(crate::convert::to_json(&events)?),
+        allow_private: Set(true),
+        active: Set(true),
+        created_at: Set(chrono::DateTime::UNIX_EPOCH),
+    }
+    .insert(&store.db)
+    .await
+    .map_err(crate::error::from_db)?;
+    Ok(row.id)
 }

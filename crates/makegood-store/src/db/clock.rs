@@ -123,6 +123,7 @@ pub mod member_preference {
 pub mod calendar_feed {
     use sea_orm::entity::prelude::*;
 
+    #[expect(dead_code, reason = "used as the feeds module arrives")]
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
     #[sea_orm(table_name = "calendar_feeds")]
     pub struct Model {
@@ -134,6 +135,7 @@ pub mod calendar_feed {
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    #[expect(dead_code, reason = "used as the feeds module arrives")]
     pub enum Relation {}
 
     impl ActiveModelBehavior for ActiveModel {}

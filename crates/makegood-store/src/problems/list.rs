@@ -9,12 +9,13 @@ use sea_orm::sea_query::{NullOrdering, Order, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::load;
+use crate::clocks::Rules;
 use crate::convert::{from_db, name_of, to_db};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{problem, problem_account};
 use crate::error::DbResult;
 use crate::{
-    Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError, policies,
+    Page, PageRequest, ProblemFilter, ProblemSort, ProblemView, Result, Store, StoreError,
 };
 
 /// The condition for the worst running clock being `state` at `now`, from the materialised deadlines.
@@ -140,8 +141,8 @@ pub(crate) async fn list(
             ..Cursor::new(list, p.id)
         }
     });
-    let policies = policies::load(&txn).await?;
-    let views = load::views(&txn, &rows, &policies, now).await?;
+    let rules = Rules::load(&txn).await?;
+    let views = load::views(&txn, &rows, &rules, now).await?;
     txn.commit().await.db()?;
     Ok(page(views, next))
 }

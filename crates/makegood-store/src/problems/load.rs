@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use makegood_domain::clock::{NextDeadlines, problem_clocks};
+use makegood_domain::clock::NextDeadlines;
 use makegood_domain::{
-    AccountId, Clock, ContactId, EventKind, MemberId, Policies, Problem, ProblemId, ProblemNumber,
+    AccountId, Clock, ContactId, EventKind, MemberId, Problem, ProblemId, ProblemNumber,
     ProblemState, Severity, VendorId,
 };
 use sea_orm::{
@@ -13,10 +13,11 @@ use sea_orm::{
     sea_query::Expr,
 };
 
+use crate::clocks::Rules;
 use crate::convert::{from_db, from_json, parse_name, to_db_opt};
 use crate::db::{event, problem, problem_account, problem_stakeholder};
 use crate::error::DbResult;
-use crate::{ProblemView, Result, StoreError};
+use crate::{ProblemView, Result, StoreError, timers};
 
 /// The event kinds that change a problem's state; the others fold to no-ops.
 pub(crate) const STATE_EVENTS: [&str; 7] = [
@@ -163,40 +164,36 @@ pub(crate) fn to_problem(
 pub(crate) fn clocks(
     problem: &Problem,
     state: &ProblemState,
-    policies: &Policies,
+    rules: &Rules,
     now: Timestamp,
 ) -> Vec<Clock> {
-    problem_clocks(
-        state,
-        problem.detected_at,
-        policies.get(problem.severity),
-        now,
-    )
+    rules.problem_clocks(state, problem.detected_at, problem.severity, now)
 }
 
-/// The earliest warning and due times of the running clocks; they do not depend on `now`.
-pub(crate) fn deadlines(
+/// The earliest warning and due times of problem `id`'s running clocks, with its pending
+/// timers brought in line with them (in the caller's transaction).
+pub(crate) async fn schedule<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
     state: &ProblemState,
     detected_at: Timestamp,
     severity: Severity,
-    policies: &Policies,
-) -> NextDeadlines {
-    NextDeadlines::of(&problem_clocks(
-        state,
-        detected_at,
-        policies.get(severity),
-        detected_at,
-    ))
+    rules: &Rules,
+) -> Result<NextDeadlines> {
+    // Due and warning times do not depend on `now`, so any instant will do.
+    let clocks = rules.problem_clocks(state, detected_at, severity, detected_at);
+    timers::sync_problem(c, id, &clocks).await?;
+    Ok(NextDeadlines::of(&clocks))
 }
 
 /// A problem with its clocks at `now`.
 pub(crate) fn view(
     problem: Problem,
     state: &ProblemState,
-    policies: &Policies,
+    rules: &Rules,
     now: Timestamp,
 ) -> ProblemView {
-    let clocks = clocks(&problem, state, policies, now);
+    let clocks = clocks(&problem, state, rules, now);
     let clock_state = clocks
         .iter()
         .map(|c| c.state)
@@ -213,7 +210,7 @@ pub(crate) fn view(
 pub(crate) async fn views<C: ConnectionTrait>(
     c: &C,
     rows: &[problem::Model],
-    policies: &Policies,
+    rules: &Rules,
     now: Timestamp,
 ) -> Result<Vec<ProblemView>> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
@@ -227,28 +224,31 @@ pub(crate) async fn views<C: ConnectionTrait>(
                 stakeholders.remove(&row.id).unwrap_or_default(),
             )?;
             let state = states.get(&row.id).cloned().unwrap_or_default();
-            Ok(view(problem, &state, policies, now))
+            Ok(view(problem, &state, rules, now))
         })
         .collect()
 }
 
-/// Rewrites the materialised next deadlines of `rows` under `policies` (no version change:
-/// the problem itself did not change, only the rules its clocks follow).
+/// Rewrites the materialised next deadlines and the pending timers of `rows` under `rules`
+/// (no version change: the problem itself did not change, only the rules its clocks follow).
 pub(crate) async fn refresh_deadlines<C: ConnectionTrait>(
     c: &C,
     rows: &[problem::Model],
-    policies: &Policies,
+    rules: &Rules,
 ) -> Result<()> {
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let states = states(c, &ids).await?;
     for row in rows {
         let state = states.get(&row.id).cloned().unwrap_or_default();
-        let next = deadlines(
+        let next = schedule(
+            c,
+            row.id,
             &state,
             from_db(row.detected_at)?,
             parse_name(&row.severity)?,
-            policies,
-        );
+            rules,
+        )
+        .await?;
         problem::Entity::update_many()
             .col_expr(
                 problem::Column::NextWarnAt,

@@ -2,6 +2,7 @@
 
 pub(crate) mod list;
 pub(crate) mod load;
+pub(crate) mod notices;
 pub(crate) mod record;
 
 use jiff::Timestamp;
@@ -12,13 +13,14 @@ use sea_orm::{
     QueryFilter,
 };
 
+use crate::clocks::Rules;
 use crate::convert::{micros, name_of, to_db, to_db_opt, to_json};
 use crate::db::{event, problem, problem_account, problem_stakeholder, vendor};
 use crate::error::DbResult;
 use crate::validate::{self, not_future, optional_text, text};
-use crate::{Actor, NewProblem, ProblemPatch, ProblemView, Result, Store, StoreError, policies};
+use crate::{Actor, NewProblem, ProblemPatch, ProblemView, Result, Store, StoreError};
 
-/// Appends one event to the timeline.
+/// Appends one event to the timeline (see [`append_as_of`]), `at` being now.
 pub(crate) async fn append<C: ConnectionTrait>(
     c: &C,
     problem: Option<i64>,
@@ -26,8 +28,28 @@ pub(crate) async fn append<C: ConnectionTrait>(
     at: Timestamp,
     actor: Option<i64>,
     kind: &EventKind,
-) -> Result<()> {
-    event::ActiveModel {
+) -> Result<Timestamp> {
+    append_as_of(c, problem, promise, at, actor, kind, at).await
+}
+
+/// Appends one event dated `at`, written at `now`, and in the same transaction the notices
+/// it causes (see [`notices`]), so none is ever missed. A problem's timeline folds in id
+/// order, so the event is dated no earlier than the problem's latest one, whatever the
+/// writer's clock; returns the date recorded.
+pub(crate) async fn append_as_of<C: ConnectionTrait>(
+    c: &C,
+    problem: Option<i64>,
+    promise: Option<i64>,
+    at: Timestamp,
+    actor: Option<i64>,
+    kind: &EventKind,
+    now: Timestamp,
+) -> Result<Timestamp> {
+    let mut at = micros(at);
+    if let Some(p) = problem {
+        at = at.max(load::last_event_at(c, p).await?.unwrap_or(at));
+    }
+    let row = event::ActiveModel {
         id: NotSet,
         problem_id: Set(problem),
         promise_id: Set(promise),
@@ -39,7 +61,8 @@ pub(crate) async fn append<C: ConnectionTrait>(
     .insert(c)
     .await
     .db()?;
-    Ok(())
+    notices::on_event(c, row, kind, micros(now).max(at)).await?;
+    Ok(at)
 }
 
 /// Replaces the accounts and stakeholders of problem `id`.
@@ -131,7 +154,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     let stakeholders =
         validate::contacts(&txn, "stakeholders", &new.stakeholders, Some(&accounts)).await?;
     let vendor = check_vendor(&txn, new.origin, new.vendor).await?;
-    let policies = policies::load(&txn).await?;
+    let rules = Rules::load(&txn).await?;
 
     let created = EventKind::Created {
         title: title.clone(),
@@ -139,7 +162,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     };
     let state = ProblemState::from_events([(now, &created)])
         .map_err(|e| StoreError::Database(e.to_string()))?;
-    let next = load::deadlines(&state, detected_at, new.severity, &policies);
+    let next = rules.deadlines(&state, detected_at, new.severity);
     let row = problem::ActiveModel {
         id: NotSet,
         title: Set(title),
@@ -161,6 +184,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     .await
     .db()?;
     set_links(&txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
+    load::schedule(&txn, row.id, &state, detected_at, new.severity, &rules).await?;
     append(
         &txn,
         Some(row.id),
@@ -170,7 +194,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
         &created,
     )
     .await?;
-    let view = load::views(&txn, &[row], &policies, now).await?.pop();
+    let view = load::views(&txn, &[row], &rules, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))
 }
@@ -178,8 +202,8 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
 pub(crate) async fn get(store: &Store, id: ProblemId, now: Timestamp) -> Result<ProblemView> {
     let txn = store.read().await?;
     let row = load::row(&txn, id, false).await?;
-    let policies = policies::load(&txn).await?;
-    let view = load::views(&txn, &[row], &policies, now).await?.pop();
+    let rules = Rules::load(&txn).await?;
+    let view = load::views(&txn, &[row], &rules, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))
 }
@@ -315,13 +339,13 @@ pub(crate) async fn update(
         changed("stakeholders");
     }
 
+    let rules = Rules::load(&txn).await?;
     if !fields.is_empty() {
-        let policies = policies::load(&txn).await?;
         let state = load::states(&txn, &[row.id])
             .await?
             .remove(&row.id)
             .unwrap_or_default();
-        let next = load::deadlines(&state, detected_at, severity, &policies);
+        let next = load::schedule(&txn, row.id, &state, detected_at, severity, &rules).await?;
         changes.next_warn_at = Set(to_db_opt(next.warn_at));
         changes.next_due_at = Set(to_db_opt(next.due_at));
         save_if_current(&txn, &row, changes).await?;
@@ -337,8 +361,7 @@ pub(crate) async fn update(
         .await?;
     }
     let row = load::row(&txn, id, false).await?;
-    let policies = policies::load(&txn).await?;
-    let view = load::views(&txn, &[row], &policies, now).await?.pop();
+    let view = load::views(&txn, &[row], &rules, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))
 }

@@ -5,12 +5,13 @@ use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId}
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{append, check_version, load, save_if_current};
+use crate::clocks::Rules;
 use crate::convert::{from_db, from_json, micros, name_of, to_db_opt};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{event, problem};
 use crate::error::DbResult;
 use crate::validate::{self, optional_text, text};
-use crate::{Actor, Page, PageRequest, ProblemView, Result, Store, StoreError, policies};
+use crate::{Actor, Page, PageRequest, ProblemView, Result, Store, StoreError};
 
 /// Checks and normalises the text of an event a member may record directly.
 fn normalise(kind: EventKind) -> Result<EventKind> {
@@ -88,13 +89,16 @@ pub(crate) async fn record(
         .apply(now, &kind)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
 
-    let policies = policies::load(&txn).await?;
-    let next = load::deadlines(
+    let rules = Rules::load(&txn).await?;
+    let next = load::schedule(
+        &txn,
+        row.id,
         &state,
         from_db(row.detected_at)?,
         crate::convert::parse_name(&row.severity)?,
-        &policies,
-    );
+        &rules,
+    )
+    .await?;
     changes.status = Set(name_of(&state.status));
     changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
     changes.next_warn_at = Set(to_db_opt(next.warn_at));
@@ -103,7 +107,7 @@ pub(crate) async fn record(
     append(&txn, Some(row.id), None, now, Some(actor.member.0), &kind).await?;
 
     let row = load::row(&txn, id, false).await?;
-    let view = load::views(&txn, &[row], &policies, now).await?.pop();
+    let view = load::views(&txn, &[row], &rules, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))
 }

@@ -21,7 +21,7 @@ use crate::db::{problem_account, promise, promise_contact};
 use crate::error::DbResult;
 use crate::problems::{append, load as problem_load};
 use crate::validate::{self, text};
-use crate::{Actor, NewPromise, PromiseView, Result, Store, StoreError, policies};
+use crate::{Actor, NewPromise, PromiseView, Result, Store, StoreError, policies, timers};
 
 /// When a promise made at `made_at` and due at `due_at` turns to warning under `policies`.
 pub(crate) fn warn_at(made_at: Timestamp, due_at: Timestamp, policies: &Policies) -> Timestamp {
@@ -174,6 +174,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
         .exec(c)
         .await
         .db()?;
+    timers::sync_promise(c, &row).await?;
     Ok(row)
 }
 

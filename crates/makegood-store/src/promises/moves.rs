@@ -5,7 +5,7 @@
 
 use jiff::Timestamp;
 use makegood_domain::text::limits;
-use makegood_domain::{EventKind, Promise, PromiseError, PromiseId, PromiseStatus};
+use makegood_domain::{AlertKind, EventKind, Promise, PromiseError, PromiseId, PromiseStatus};
 use sea_orm::sea_query::{LockBehavior, LockType};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
@@ -16,9 +16,9 @@ use super::{contacts, insert, row, to_promise, views};
 use crate::convert::{micros, name_of, to_db, to_db_opt};
 use crate::db::promise;
 use crate::error::DbResult;
-use crate::problems::{append, check_version};
+use crate::problems::{append, append_as_of, check_version};
 use crate::validate::optional_text;
-use crate::{Actor, PromiseView, Result, Store, StoreError, policies};
+use crate::{Actor, PromiseView, Result, Store, StoreError, policies, scheduler, timers};
 
 /// How many overdue promises one transaction breaks.
 const BATCH: u64 = 100;
@@ -60,7 +60,8 @@ async fn save_end<C: ConnectionTrait>(
         .await
         .db()?;
     if result.rows_affected == 1 {
-        Ok(())
+        // Ended: its pending warning and breach go.
+        timers::sync_promise_id(c, p.id.0).await
     } else {
         let current = row(c, p.id, false).await?;
         Err(StoreError::Stale {
@@ -185,6 +186,41 @@ pub(crate) async fn renegotiate(
     Ok(view)
 }
 
+/// Breaks promise `r` if it is still open and its due time has passed at `now`: a conditional
+/// update, then a `promise_broken` event dated at its due time (it broke then, not when
+/// somebody noticed) and the alerts to its maker and the supervisors. Returns whether this
+/// call broke it.
+pub(crate) async fn break_if_due<C: ConnectionTrait>(
+    c: &C,
+    r: &promise::Model,
+    now: Timestamp,
+) -> Result<bool> {
+    let mut p = to_promise(r, Vec::new())?;
+    if !p.break_if_due(now) {
+        return Ok(false);
+    }
+    let result = promise::Entity::update_many()
+        .set(promise::ActiveModel {
+            status: Set(name_of(&p.status)),
+            ended_at: Set(to_db_opt(p.ended_at)),
+            version: Set(r.version + 1),
+            ..Default::default()
+        })
+        .filter(promise::Column::Id.eq(r.id))
+        .filter(promise::Column::Status.eq(name_of(&PromiseStatus::Open)))
+        .exec(c)
+        .await
+        .db()?;
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    timers::sync_promise_id(c, r.id).await?;
+    let event = EventKind::PromiseBroken { due_at: p.due_at };
+    append_as_of(c, r.problem_id, Some(r.id), p.due_at, None, &event, now).await?;
+    scheduler::alerts::promise(c, r.id, AlertKind::PromiseBroken, now).await?;
+    Ok(true)
+}
+
 pub(crate) async fn break_overdue(store: &Store, now: Timestamp) -> Result<usize> {
     let mut broken = 0;
     loop {
@@ -203,26 +239,7 @@ pub(crate) async fn break_overdue(store: &Store, now: Timestamp) -> Result<usize
             .db()?;
         let fetched = rows.len();
         for r in rows {
-            let mut p = to_promise(&r, Vec::new())?;
-            if !p.break_if_due(now) {
-                continue;
-            }
-            let result = promise::Entity::update_many()
-                .set(promise::ActiveModel {
-                    status: Set(name_of(&p.status)),
-                    ended_at: Set(to_db_opt(p.ended_at)),
-                    version: Set(r.version + 1),
-                    ..Default::default()
-                })
-                .filter(promise::Column::Id.eq(r.id))
-                .filter(promise::Column::Status.eq(name_of(&PromiseStatus::Open)))
-                .exec(&txn)
-                .await
-                .db()?;
-            if result.rows_affected == 1 {
-                // It broke at its due time, not when somebody noticed.
-                let event = EventKind::PromiseBroken { due_at: p.due_at };
-                append(&txn, r.problem_id, Some(r.id), p.due_at, None, &event).await?;
+            if break_if_due(&txn, &r, now).await? {
                 broken += 1;
             }
         }

@@ -1,0 +1,52 @@
+// Forms without their CSRF token are refused with 403 and change nothing.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+
+import { ADMIN, inspect, login, startApp } from './lib/harness.mjs';
+
+describe('CSRF', () => {
+  let app;
+  before(async () => {
+    app = await startApp({ demo: true });
+  });
+  after(() => app?.close());
+
+  it('a sign-in POST without the token is refused, even with the right password', async () => {
+    const page = await app.page('desktop');
+    // The sign-in page sets the double-submit cookie; the POST below carries it but no token.
+    await page.goto('/login');
+    const cookies = (await page.context().cookies()).map((c) => c.name);
+    assert.ok(cookies.includes('makegood_form_csrf'), `cookies: ${cookies}`);
+    for (const form of [
+      { email: ADMIN.email, password: ADMIN.password },
+      { email: ADMIN.email, password: ADMIN.password, csrf_token: 'forged' },
+    ]) {
+      const response = await page.request.post('/login', { form, maxRedirects: 0 });
+      assert.equal(response.status(), 403, JSON.stringify(form));
+      assert.match(await response.text(), /security token did not match/);
+    }
+    // No session was started: home still sends us to sign in.
+    await page.goto('/');
+    assert.equal(new URL(page.url()).pathname, '/login');
+    await page.context().close();
+  });
+
+  it('a sign-out POST without the session token is refused and the session survives', async () => {
+    const page = await app.page('desktop');
+    await login(page, ADMIN.email, ADMIN.password);
+    const response = await page.request.post('/logout', { form: { csrf_token: 'forged' }, maxRedirects: 0 });
+    assert.equal(response.status(), 403);
+    const missing = await page.request.post('/logout', { form: {}, maxRedirects: 0 });
+    assert.equal(missing.status(), 403);
+    // The refusal page, as a browser would show it, is accessible too.
+    await page.setContent(await missing.text());
+    await page.getByRole('heading', { name: 'Please try again' }).waitFor();
+    await inspect(page, 'csrf-desktop-refused');
+    // Still signed in.
+    await page.goto('/');
+    assert.equal(new URL(page.url()).pathname, '/');
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.context().close();
+  });
+});

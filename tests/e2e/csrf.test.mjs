@@ -29,6 +29,15 @@ describe('CSRF', () => {
     // No session was started: home still sends us to sign in.
     await page.goto('/');
     assert.equal(new URL(page.url()).pathname, '/login');
+    // The control: the same request with the form's own token signs in, so the refusals
+    // above were for the token alone (the cookie did travel with them).
+    const token = await page.locator('input[name="csrf_token"]').inputValue();
+    const signedIn = await page.request.post('/login', {
+      form: { email: ADMIN.email, password: ADMIN.password, csrf_token: token },
+      maxRedirects: 0,
+    });
+    assert.equal(signedIn.status(), 303);
+    assert.equal(signedIn.headers().location, '/');
     await page.context().close();
   });
 
@@ -43,10 +52,14 @@ describe('CSRF', () => {
     await page.setContent(await missing.text());
     await page.getByRole('heading', { name: 'Please try again' }).waitFor();
     await inspect(page, 'csrf-desktop-refused');
-    // Still signed in.
+    // Still signed in, and the session's own token does sign out.
     await page.goto('/');
     assert.equal(new URL(page.url()).pathname, '/');
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const token = await page.locator('input[name="csrf_token"]').inputValue();
+    const out = await page.request.post('/logout', { form: { csrf_token: token }, maxRedirects: 0 });
+    assert.equal(out.status(), 303);
+    await page.goto('/');
+    assert.equal(new URL(page.url()).pathname, '/login');
     await page.context().close();
   });
 });

@@ -5,7 +5,8 @@
 // the repository root); tests/e2e/run builds it when MAKEGOOD_BIN is unset.
 
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdtemp, mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,12 +51,20 @@ const run = promisify(execFile);
  * database is empty and `setupLink` holds the one-time link `serve` prints.
  */
 export async function startServer({ demo = true } = {}) {
+  await access(BIN, constants.X_OK).catch(() => {
+    throw new Error(`no makegood binary at ${BIN}: set MAKEGOOD_BIN or run \`cargo build -p makegood\``);
+  });
   const dir = await mkdtemp(path.join(tmpdir(), 'makegood-e2e-'));
   const databaseUrl = `sqlite://${path.join(dir, 'makegood.db')}`;
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' };
   delete env.MAKEGOOD_DATABASE_URL;
   if (demo) {
-    await run(BIN, ['--database-url', databaseUrl, 'demo', '--password', DEMO_PASSWORD], { env });
+    try {
+      await run(BIN, ['--database-url', databaseUrl, 'demo', '--password', DEMO_PASSWORD], { env });
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
   }
   const child = spawn(BIN, ['--database-url', databaseUrl, 'serve', '--listen', '127.0.0.1:0'], {
     env,

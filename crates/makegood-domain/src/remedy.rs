@@ -395,6 +395,8 @@ impl Remedy {
 }
 
 #[cfg(test)]
+mod approval_tests;
+#[cfg(test)]
 mod props;
 #[cfg(test)]
 mod tests;

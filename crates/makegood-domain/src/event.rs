@@ -104,6 +104,28 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every name [`EventKind::name`] returns, in declaration order (webhooks subscribe by name).
+    pub const NAMES: &'static [&'static str] = &[
+        "created",
+        "update",
+        "note",
+        "edited",
+        "owner_changed",
+        "waiting",
+        "resumed",
+        "fixed",
+        "confirmed",
+        "closed",
+        "reopened",
+        "promise_made",
+        "promise_kept",
+        "promise_renegotiated",
+        "promise_released",
+        "promise_broken",
+        "clock_warning",
+        "clock_breached",
+    ];
+
     /// The API name of the kind, e.g. `update`.
     pub fn name(&self) -> &'static str {
         match self {

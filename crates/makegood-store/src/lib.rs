@@ -11,25 +11,30 @@
 mod accounts;
 mod api;
 mod auth;
+mod calendars;
 mod connect;
 mod convert;
 mod cursor;
 mod db;
 mod duties;
 mod error;
+mod feeds;
 mod idempotency;
 mod members;
 mod migration;
 mod operations;
+mod operations_settings;
 mod outbox;
 mod parties;
 mod policies;
+mod preferences;
 mod problems;
 mod promises;
 mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod validate;
+mod webhooks;
 
 pub use api::*;
 pub use error::StoreError;

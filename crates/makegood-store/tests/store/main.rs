@@ -13,12 +13,16 @@
 #[macro_use]
 mod common;
 
+mod calendars;
 mod duties;
 mod idempotency;
 mod lists;
 mod members;
+mod outbox;
 mod parties;
+mod preferences;
 mod problems;
 mod promises;
 mod setup;
 mod timestamps;
+mod webhooks;

@@ -15,3 +15,4 @@ mod pages;
 mod regressions;
 mod roles;
 mod route_table;
+mod settings;

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use icalendar::{Calendar, Component, Event, EventLike};
 use jiff::Timestamp;
-use makegood_domain::{Member, ProblemId};
+use makegood_domain::{ClockKind, Member, ProblemId};
 use makegood_store::{PageRequest, PromiseFilter, PromiseListState};
 
 use crate::auth::sha256_hex;
@@ -20,6 +20,16 @@ const LIMIT: u32 = 200;
 
 fn utc(t: Timestamp) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(t.as_microsecond()).unwrap_or_default()
+}
+
+/// The API name of a clock kind, for stable event UIDs.
+fn clock_name(kind: ClockKind) -> &'static str {
+    match kind {
+        ClockKind::Tell => "tell",
+        ClockKind::Update => "update",
+        ClockKind::Fix => "fix",
+        ClockKind::Promise => "promise",
+    }
 }
 
 fn not_found() -> Response {
@@ -98,7 +108,7 @@ async fn feed(state: &AppState, member: &Member) -> Result<String, AppError> {
             .uid(&format!(
                 "problem-{}-{}@makegood",
                 problem.id.0,
-                duty.clock.kind.as_str()
+                clock_name(duty.clock.kind)
             ))
             .timestamp(stamp)
             .summary(&duty.summary)

@@ -1,9 +1,5 @@
 //! SeaORM entities: one module per table, private to the store.
 
-#[expect(
-    dead_code,
-    reason = "entities used as the scheduler and settings modules arrive"
-)]
 pub mod clock;
 pub mod parties;
 pub mod people;

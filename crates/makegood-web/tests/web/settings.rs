@@ -343,7 +343,7 @@ async fn the_calendar_feed_lists_promises_and_deadlines(backend: Backend) {
         .problem
         .clocks
         .iter()
-        .find(|c| c.kind.as_str() == "tell")
+        .find(|c| c.kind == makegood_domain::ClockKind::Tell)
         .unwrap()
         .due_at
         .unwrap();

@@ -2,8 +2,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use jiff::civil::Date;
 use makegood_domain::text::limits;
-use makegood_domain::{Action, CalendarSpec};
+use makegood_domain::{Action, CalendarSpec, WeeklyHours};
 use makegood_store::CalendarRecord;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -29,8 +30,13 @@ pub struct CalendarBody {
     pub id: i64,
     #[schema(example = "Berlin office")]
     pub name: String,
-    #[serde(flatten)]
-    pub spec: CalendarSpec,
+    /// IANA time zone the hours are read in.
+    #[schema(example = "Europe/Berlin")]
+    pub zone: String,
+    pub hours: WeeklyHours,
+    /// Days closed whatever the weekday (`YYYY-MM-DD`).
+    #[schema(value_type = Vec<String>, format = Date)]
+    pub holidays: Vec<Date>,
 }
 
 impl From<CalendarRecord> for CalendarBody {
@@ -38,19 +44,25 @@ impl From<CalendarRecord> for CalendarBody {
         Self {
             id: c.id,
             name: c.name,
-            spec: c.spec,
+            zone: c.spec.zone,
+            hours: c.spec.hours,
+            holidays: c.spec.holidays,
         }
     }
 }
 
-/// A new calendar.
+/// A new calendar. A day left out of `hours` is closed; `"24:00"` closes at midnight.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCalendar {
     #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
-    #[serde(flatten)]
-    pub spec: CalendarSpec,
+    #[schema(example = "Europe/Berlin")]
+    pub zone: String,
+    pub hours: WeeklyHours,
+    #[serde(default)]
+    #[schema(value_type = Vec<String>, format = Date)]
+    pub holidays: Vec<Date>,
 }
 
 /// Fields to change; `zone`, `hours` and `holidays` replace the spec together.
@@ -60,9 +72,9 @@ pub struct UpdateCalendar {
     #[schema(min_length = 1, pattern = r"\S")]
     pub name: Option<String>,
     pub zone: Option<String>,
-    pub hours: Option<makegood_domain::WeeklyHours>,
-    #[schema(value_type = Option<Vec<String>>)]
-    pub holidays: Option<Vec<jiff::civil::Date>>,
+    pub hours: Option<WeeklyHours>,
+    #[schema(value_type = Option<Vec<String>>, format = Date)]
+    pub holidays: Option<Vec<Date>>,
 }
 
 /// Lists calendars by name.
@@ -105,7 +117,15 @@ pub async fn create_calendar(
     check.finish()?;
     let calendar = state
         .store
-        .create_calendar(&name, body.spec, state.now())
+        .create_calendar(
+            &name,
+            CalendarSpec {
+                zone: body.zone,
+                hours: body.hours,
+                holidays: body.holidays,
+            },
+            state.now(),
+        )
         .await?;
     Ok((StatusCode::CREATED, Json(calendar.into())))
 }

@@ -332,7 +332,7 @@ async fn the_calendar_feed_lists_promises_and_deadlines(backend: Backend) {
     let problem = &world.problem.problem;
     let link = format!("https://desk.example/problems/{}", problem.id.0);
     assert_eq!(p["description"], link.as_str());
-    // The agent's running problem clocks; the waiting problem's clocks are paused.
+    // The agent's running problem clocks.
     let tell = by_uid(&format!("problem-{}-tell@makegood", problem.id.0));
     assert_eq!(
         tell["summary"],
@@ -351,12 +351,14 @@ async fn the_calendar_feed_lists_promises_and_deadlines(backend: Backend) {
         tell["start"],
         tell_due.strftime("%Y-%m-%dT%H:%M:%S+00:00").to_string()
     );
-    assert!(!events.iter().any(|e| {
-        e["uid"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("problem-{}-", world.waiting.problem.id.0))
-    }));
+    // The waiting problem's fix clock is paused (no deadline); its tell clock runs on.
+    let waiting = world.waiting.problem.id.0;
+    by_uid(&format!("problem-{waiting}-tell@makegood"));
+    assert!(
+        !events
+            .iter()
+            .any(|e| e["uid"] == format!("problem-{waiting}-fix@makegood"))
+    );
     assert!(
         !events.iter().any(|e| e["uid"]
             == format!(

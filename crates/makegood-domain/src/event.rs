@@ -155,3 +155,23 @@ impl EventKind {
         matches!(self, EventKind::Update { .. })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lists_each_kind_once() {
+        let mut names = EventKind::NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EventKind::NAMES.len());
+        for kind in [
+            EventKind::Resumed,
+            EventKind::Confirmed,
+            EventKind::PromiseKept,
+        ] {
+            assert!(EventKind::NAMES.contains(&kind.name()), "{}", kind.name());
+        }
+    }
+}

@@ -9,6 +9,7 @@ pub mod event;
 pub mod ids;
 pub mod member;
 pub mod money;
+pub mod net;
 pub mod notice;
 pub mod party;
 pub mod policy;

@@ -213,3 +213,17 @@ pub async fn insert_webhook_for_test(
     .map_err(crate::error::from_db)?;
     Ok(row.id)
 }
+
+/// Writes `notice` to the outbox as a change would, for tests of delivery and its pages.
+pub async fn enqueue_for_test(
+    store: &Store,
+    notice: &makegood_domain::Notice,
+    problem: Option<makegood_domain::ProblemId>,
+    now: jiff::Timestamp,
+) -> crate::Result<i64> {
+    use crate::error::DbResult;
+    let txn = store.write().await?;
+    let id = crate::outbox::enqueue(&txn, notice, problem, now, now).await?;
+    txn.commit().await.db()?;
+    Ok(id)
+}

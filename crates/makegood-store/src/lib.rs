@@ -30,6 +30,7 @@ mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod validate;
+mod webhook_target;
 
 pub use api::*;
 pub use error::StoreError;

@@ -132,42 +132,6 @@ async fn updates_thread_per_stakeholder_and_alerts_link_to_the_problem() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn smtp_auth_logs_in_and_a_wrong_password_is_retried_not_dropped() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("mail.jsonl");
-    let sink = Peer::smtp(&out, &["--user", "mg", "--password", "s3cret"]).await;
-    let db = TestDb::sqlite().await;
-    let store = &db.store;
-    let dana = recipient("Dana Customer", "dana@customer.example");
-    let id = enqueue_for_test(store, &update(&dana, "Hello", None, None), None, now()).await;
-
-    let wrong = Mailer::from_url(&format!("smtp://mg:nope@127.0.0.1:{}", sink.port)).unwrap();
-    let deliverer = Deliverer::new(store.clone(), Some(wrong), config()).unwrap();
-    assert_eq!(deliverer.deliver_due(now()).await.unwrap(), 1);
-    let delivery = store.delivery(id).await.unwrap();
-    assert_eq!(
-        delivery.status,
-        DeliveryStatus::Pending,
-        "{:?}",
-        delivery.last_error
-    );
-    let error = delivery.last_error.unwrap();
-    assert!(error.contains("535"), "{error}");
-    assert!(!error.contains("nope"), "the password never shows: {error}");
-    assert!(sink.records().is_empty());
-
-    let right = Mailer::from_url(&format!("smtp://mg:s3cret@127.0.0.1:{}", sink.port)).unwrap();
-    let deliverer = Deliverer::new(store.clone(), Some(right), config()).unwrap();
-    let later = now() + jiff::SignedDuration::from_mins(5);
-    assert_eq!(deliverer.deliver_due(later).await.unwrap(), 1);
-    assert_eq!(
-        store.delivery(id).await.unwrap().status,
-        DeliveryStatus::Delivered
-    );
-    assert_eq!(sink.records().len(), 1);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_an_smtp_server_emails_wait_with_a_clear_error() {
     let db = TestDb::sqlite().await;
     let store = &db.store;

@@ -1,12 +1,11 @@
 """An SMTP sink for makegood-notify's tests: records each message as a JSON line.
 
-usage: smtp_sink.py OUT_FILE [--accept N] [--user USER --password PASSWORD]
+usage: smtp_sink.py OUT_FILE [--accept N]
 
 Listens on 127.0.0.1 on a free port and prints "PORT <n>" on stdout once ready. Each accepted
 message is appended to OUT_FILE as {"mail_from", "rcpt_tos", "data"}. With --accept N, the
 message after the N-th is never answered: the sink touches OUT_FILE.hang and waits, like a
-server that died mid-conversation. With --user/--password, AUTH is required (over plain text,
-which is fine on loopback).
+server that died mid-conversation.
 """
 
 import argparse
@@ -16,7 +15,6 @@ import socket
 import sys
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -50,28 +48,11 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--accept", type=int)
-    parser.add_argument("--user")
-    parser.add_argument("--password")
     args = parser.parse_args()
-
-    kwargs = {}
-    if args.user is not None:
-        def authenticate(server, session, envelope, mechanism, auth_data):
-            ok = (
-                auth_data.login.decode() == args.user
-                and auth_data.password.decode() == args.password
-            )
-            return AuthResult(success=ok)
-
-        kwargs = dict(
-            authenticator=authenticate,
-            auth_required=True,
-            auth_require_tls=False,
-        )
 
     port = free_port()
     controller = Controller(
-        Sink(args.out, args.accept), hostname="127.0.0.1", port=port, **kwargs
+        Sink(args.out, args.accept), hostname="127.0.0.1", port=port
     )
     controller.start()
     print(f"PORT {port}", flush=True)

@@ -1,9 +1,6 @@
 //! SeaORM entities: one module per table, private to the store.
 
-#[expect(
-    dead_code,
-    reason = "entities used as the scheduler and settings modules arrive"
-)]
+#[expect(dead_code, reason = "entities used as the scheduler and settings modules arrive")]
 pub mod clock;
 pub mod parties;
 pub mod people;
@@ -11,10 +8,7 @@ pub mod problems;
 pub mod promises;
 pub mod settings;
 
-#[expect(
-    unused_imports,
-    reason = "used as the scheduler and settings modules arrive"
-)]
+#[expect(unused_imports, reason = "used as the scheduler and settings modules arrive")]
 pub use clock::{calendar, calendar_feed, member_preference, outbox, timer, webhook};
 pub use parties::{account, contact, vendor};
 pub use people::{api_token, member, organisation, session};

@@ -22,3 +22,4 @@ mod problems;
 mod promises;
 mod setup;
 mod timestamps;
+mod webhook_target;

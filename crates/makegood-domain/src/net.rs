@@ -33,8 +33,9 @@ fn private_v6(ip: Ipv6Addr) -> bool {
         || ip.is_unspecified()
         // fc00::/7, unique local.
         || (first & 0xfe00) == 0xfc00
-        // fe80::/10, link-local.
+        // fe80::/10, link-local, and fec0::/10, site-local (deprecated, still routed locally).
         || (first & 0xffc0) == 0xfe80
+        || (first & 0xffc0) == 0xfec0
 }
 
 #[cfg(test)]

@@ -41,7 +41,7 @@ mod webhooks;
 
 pub use api::*;
 pub use error::StoreError;
-pub use outbox::MAX_ATTEMPTS;
+pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -4,7 +4,7 @@ use jiff::{SignedDuration, Timestamp};
 use makegood_domain::{AlertKind, ClockKind, Email, MemberId, Notice, Recipient};
 use makegood_store::testing::enqueue_for_test;
 use makegood_store::{
-    DeliveryFilter, DeliveryStatus, MAX_ATTEMPTS, PageRequest, Store, StoreError,
+    DELIVERY_LEASE, DeliveryFilter, DeliveryStatus, MAX_ATTEMPTS, PageRequest, Store, StoreError,
 };
 
 use crate::common::*;
@@ -52,11 +52,11 @@ store_test! {
         let claimed = store.claim_deliveries(now(), 10).await.unwrap();
         assert_eq!(claimed.len(), 1);
         assert_eq!((claimed[0].id, claimed[0].attempts), (id, 1));
-        assert_eq!(claimed[0].next_attempt_at, now() + minutes(2));
+        assert_eq!(claimed[0].next_attempt_at, now() + DELIVERY_LEASE);
         assert_eq!(claimed[0].notice, alert(1));
         // Leased: nobody else claims it until the lease ends (the sender may have died).
-        assert!(ids(&store, now() + secs(119)).await.is_empty());
-        let again = store.claim_deliveries(now() + minutes(2), 10).await.unwrap();
+        assert!(ids(&store, now() + DELIVERY_LEASE - secs(1)).await.is_empty());
+        let again = store.claim_deliveries(now() + DELIVERY_LEASE, 10).await.unwrap();
         assert_eq!((again[0].id, again[0].attempts), (id, 2));
     }
 }

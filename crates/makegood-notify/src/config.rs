@@ -34,6 +34,15 @@ impl NotifyConfig {
         })
     }
 
+    /// Like [`NotifyConfig::new`], sending as `makegood <makegood@HOST>` of the public URL.
+    pub fn with_default_sender(public_url: &str) -> Result<NotifyConfig, NotifyError> {
+        let host = Url::parse(public_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_else(|| "localhost".into());
+        NotifyConfig::new(public_url, &format!("makegood <makegood@{host}>"))
+    }
+
     /// The host named in Message-IDs: the public URL's.
     pub fn host(&self) -> &str {
         self.public_url.host_str().unwrap_or("makegood.invalid")

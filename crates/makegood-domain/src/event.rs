@@ -104,6 +104,28 @@ pub enum EventKind {
 }
 
 impl EventKind {
+    /// Every name [`EventKind::name`] returns, in declaration order (webhooks subscribe by name).
+    pub const NAMES: &'static [&'static str] = &[
+        "created",
+        "update",
+        "note",
+        "edited",
+        "owner_changed",
+        "waiting",
+        "resumed",
+        "fixed",
+        "confirmed",
+        "closed",
+        "reopened",
+        "promise_made",
+        "promise_kept",
+        "promise_renegotiated",
+        "promise_released",
+        "promise_broken",
+        "clock_warning",
+        "clock_breached",
+    ];
+
     /// The API name of the kind, e.g. `update`.
     pub fn name(&self) -> &'static str {
         match self {
@@ -131,5 +153,25 @@ impl EventKind {
     /// Whether the customer sees it (and so it satisfies customer clocks).
     pub fn is_customer_visible(&self) -> bool {
         matches!(self, EventKind::Update { .. })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_lists_each_kind_once() {
+        let mut names = EventKind::NAMES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EventKind::NAMES.len());
+        for kind in [
+            EventKind::Resumed,
+            EventKind::Confirmed,
+            EventKind::PromiseKept,
+        ] {
+            assert!(EventKind::NAMES.contains(&kind.name()), "{}", kind.name());
+        }
     }
 }

@@ -43,9 +43,10 @@ impl Role {
         use Action::*;
         match self {
             Role::Admin => true,
-            Role::Supervisor => {
-                !matches!(action, ManageMembers | EditPolicies | ManageOthersTokens)
-            }
+            Role::Supervisor => !matches!(
+                action,
+                ManageMembers | EditPolicies | ManageOthersTokens | ManageIntegrations
+            ),
             Role::Agent => matches!(
                 action,
                 Read | WorkProblems | WorkOwnPromises | ManageParties | ManageOwnTokens
@@ -81,6 +82,8 @@ pub enum Action {
     ManageOwnTokens,
     /// See and revoke other members' API tokens.
     ManageOthersTokens,
+    /// Manage webhooks and the outbox (see and retry deliveries).
+    ManageIntegrations,
 }
 
 /// A person on the team.

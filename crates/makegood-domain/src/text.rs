@@ -31,6 +31,12 @@ pub mod limits {
     pub const REASON: usize = 2_000;
     /// A customer-visible update or an internal note.
     pub const MESSAGE: usize = 20_000;
+    /// A business calendar's name.
+    pub const CALENDAR_NAME: usize = 100;
+    /// A webhook endpoint's name.
+    pub const WEBHOOK_NAME: usize = 100;
+    /// A webhook endpoint's URL.
+    pub const URL: usize = 2_000;
 }
 
 /// Why a piece of text was refused.

@@ -11,6 +11,7 @@
 mod accounts;
 mod api;
 mod auth;
+mod calendars;
 mod clocks;
 mod connect;
 mod convert;
@@ -18,13 +19,16 @@ mod cursor;
 mod db;
 mod duties;
 mod error;
+mod feeds;
 mod idempotency;
 mod members;
 mod migration;
 mod operations;
+mod operations_settings;
 mod outbox;
 mod parties;
 mod policies;
+mod preferences;
 mod problems;
 mod promises;
 mod scheduler;
@@ -33,10 +37,11 @@ mod setup;
 pub mod testing;
 mod timers;
 mod validate;
+mod webhooks;
 
 pub use api::*;
 pub use error::StoreError;
-pub use outbox::MAX_ATTEMPTS;
+pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -39,7 +39,7 @@ fn taken(email: &Email) -> impl FnOnce() -> String {
     move || format!("a member with email {email} already exists")
 }
 
-/// Inserts a member inside the caller's transaction.
+/// Inserts a member, with default preferences, inside the caller's transaction.
 pub(crate) async fn insert<C: ConnectionTrait>(
     c: &C,
     new: NewMember,
@@ -62,11 +62,16 @@ pub(crate) async fn insert<C: ConnectionTrait>(
     .insert(c)
     .await
     .map_err(|e| unique_or(e, taken(&new.email)))?;
+    // Every member has a preferences row, so the scheduler's digest query finds them all.
+    crate::preferences::insert_defaults(c, MemberId(row.id)).await?;
     to_member(row)
 }
 
 pub(crate) async fn create(store: &Store, new: NewMember, now: Timestamp) -> Result<Member> {
-    insert(&store.db, new, now).await
+    let txn = store.write().await?;
+    let member = insert(&txn, new, now).await?;
+    txn.commit().await.db()?;
+    Ok(member)
 }
 
 pub(crate) async fn find<C: ConnectionTrait>(c: &C, id: MemberId) -> Result<member::Model> {

@@ -379,7 +379,7 @@ impl Store {
 
     // --- outbox -------------------------------------------------------------------------
 
-    /// Claims up to `limit` messages due at `now` for delivery, leasing each for two minutes
+    /// Claims up to `limit` messages due at `now` for delivery, leasing each for [`DELIVERY_LEASE`](crate::DELIVERY_LEASE)
     /// and counting the attempt; instances never claim the same message.
     pub async fn claim_deliveries(&self, now: Timestamp, limit: u64) -> Result<Vec<Delivery>> {
         outbox::claim(self, now, limit).await

@@ -23,8 +23,10 @@ use crate::{
     Delivery, DeliveryFilter, DeliveryStatus, Page, PageRequest, Result, Store, StoreError,
 };
 
-/// How long a claimed message is left to its sender before another may try it.
-pub(crate) const LEASE: SignedDuration = SignedDuration::from_mins(2);
+/// How long a claimed message is left to its sender before another may try it: longer than
+/// a batch of sends can take (each is bounded by its transport's timeout), so a slow server
+/// never makes a second instance send what the first is still sending.
+pub const DELIVERY_LEASE: SignedDuration = SignedDuration::from_mins(10);
 /// After this many failed attempts a message is failed for good (until retried by hand).
 pub const MAX_ATTEMPTS: i32 = 10;
 const LIST: &str = "deliveries";
@@ -65,6 +67,10 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
 
 /// The outbox ids of the first and the latest email to `recipient` about `problem`, for
 /// threading the next one under them.
+#[allow(
+    dead_code,
+    reason = "called as customer updates are enqueued (the notify work); allow, not expect, so that lands cleanly"
+)]
 pub(crate) async fn thread<C: ConnectionTrait>(
     c: &C,
     problem: ProblemId,
@@ -122,7 +128,7 @@ pub(crate) async fn claim(store: &Store, now: Timestamp, limit: u64) -> Result<V
         .all(&txn)
         .await
         .db()?;
-    let lease_end = to_db(now.saturating_add(LEASE).unwrap_or(now));
+    let lease_end = to_db(now.saturating_add(DELIVERY_LEASE).unwrap_or(now));
     let mut claimed = Vec::with_capacity(rows.len());
     for mut row in rows {
         outbox::Entity::update_many()

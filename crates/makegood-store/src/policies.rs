@@ -36,6 +36,19 @@ pub(crate) async fn set(store: &Store, policies: &Policies) -> Result<Policies> 
         .map_err(|e| StoreError::invalid(e.field, e.message))?;
     let data = to_json(policies)?;
     let txn = store.write().await?;
+    // Each calendar a policy names must exist (checked in the transaction that stores them).
+    for (name, policy) in [
+        ("critical", &policies.critical),
+        ("major", &policies.major),
+        ("minor", &policies.minor),
+    ] {
+        if let Some(id) = policy.calendar
+            && crate::calendars::spec(&txn, id).await?.is_none()
+        {
+            let message = format!("calendar {id} does not exist");
+            return Err(StoreError::invalid(format!("{name}.calendar"), message));
+        }
+    }
     let updated = policy::Entity::update_many()
         .col_expr(policy::Column::Data, Expr::value(data.clone()))
         .filter(policy::Column::Id.eq(ROW))

@@ -10,10 +10,14 @@
     reason = "test support: a database that cannot be made should fail the test loudly"
 )]
 
-use sea_orm::{ConnectionTrait, Database};
+use jiff::Timestamp;
+
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Database, NotSet};
 
 pub use crate::Backend;
-use crate::Store;
+use crate::convert::{name_of, to_db};
+use crate::db::webhook;
+use crate::{Store, WebhookKind};
 
 /// For each `async fn name(backend: Backend)` named, tests `name::sqlite` and
 /// `name::postgres`, each calling it with its [`Backend`].
@@ -212,4 +216,43 @@ pub async fn insert_webhook_for_test(
     .await
     .map_err(crate::error::from_db)?;
     Ok(row.id)
+}
+
+/// Writes `notice` to the outbox as a change would, for tests of delivery and its pages.
+pub async fn enqueue_for_test(
+    store: &Store,
+    notice: &makegood_domain::Notice,
+    problem: Option<makegood_domain::ProblemId>,
+    now: jiff::Timestamp,
+) -> crate::Result<i64> {
+    use crate::error::DbResult;
+    let txn = store.write().await?;
+    let id = crate::outbox::enqueue(&txn, notice, problem, now, now).await?;
+    txn.commit().await.db()?;
+    Ok(id)
+}
+
+/// Adds an active webhook endpoint for every event; returns its id.
+pub async fn insert_webhook_endpoint_for_test(
+    store: &Store,
+    url: &str,
+    kind: WebhookKind,
+    secret: &str,
+    allow_private: bool,
+) -> i64 {
+    webhook::ActiveModel {
+        id: NotSet,
+        name: Set("test".into()),
+        url: Set(url.into()),
+        kind: Set(name_of(&kind)),
+        secret: Set(secret.into()),
+        events: Set("[]".into()),
+        allow_private: Set(allow_private),
+        active: Set(true),
+        created_at: Set(to_db(Timestamp::UNIX_EPOCH)),
+    }
+    .insert(&store.db)
+    .await
+    .unwrap()
+    .id
 }

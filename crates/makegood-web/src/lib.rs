@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 mod error;
 mod extract;
+mod feed;
 mod health;
 mod idempotency;
 mod pages;
@@ -40,6 +41,7 @@ pub fn app(store: Store, config: Config) -> Router {
         .merge(api)
         .merge(pages::router())
         .route("/healthz", axum::routing::get(health::healthz))
+        .route("/calendar/{file}", axum::routing::get(feed::calendar_feed))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {

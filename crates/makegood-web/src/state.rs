@@ -12,6 +12,8 @@ pub struct AppState {
     now: Now,
     /// Mark cookies `Secure` (served over TLS).
     pub secure_cookies: bool,
+    /// Where people reach makegood, without a trailing slash: links in feeds start with it.
+    pub public_url: String,
 }
 
 impl AppState {
@@ -21,6 +23,7 @@ impl AppState {
             store,
             now: config.now,
             secure_cookies,
+            public_url: config.public_url.trim_end_matches('/').to_owned(),
         }
     }
 

@@ -7,10 +7,6 @@ pub mod problems;
 pub mod promises;
 pub mod settings;
 
-#[expect(
-    unused_imports,
-    reason = "used as the scheduler and settings modules arrive"
-)]
 pub use clock::{calendar, calendar_feed, member_preference, outbox, timer, webhook};
 pub use parties::{account, contact, vendor};
 pub use people::{api_token, member, organisation, session};

@@ -13,14 +13,18 @@
 #[macro_use]
 mod common;
 
+mod calendars;
 mod duties;
 mod idempotency;
 mod lists;
 mod members;
 mod notices;
+mod outbox;
 mod parties;
+mod preferences;
 mod problems;
 mod promises;
 mod scheduler;
 mod setup;
 mod timestamps;
+mod webhooks;

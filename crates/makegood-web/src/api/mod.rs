@@ -1,18 +1,23 @@
 //! The JSON API under `/api/v1`: one module per resource, one handler per operation.
 
 pub mod accounts;
+pub mod calendars;
 pub mod contacts;
+pub mod deliveries;
 pub mod duties;
+pub mod feed;
 pub mod me;
 pub mod members;
 mod openapi;
 pub mod policies;
+pub mod preferences;
 pub mod problem_actions;
 pub mod problems;
 pub mod promises;
 pub mod tokens;
 pub mod types;
 pub mod vendors;
+pub mod webhooks;
 
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
@@ -71,6 +76,33 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(duties::list_duties))
         .routes(routes!(policies::get_policies, policies::update_policies))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
-        .routes(routes!(tokens::revoke_token));
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(
+            preferences::get_preferences,
+            preferences::update_preferences
+        ))
+        .routes(routes!(
+            feed::create_calendar_feed,
+            feed::revoke_calendar_feed
+        ))
+        .routes(routes!(
+            calendars::list_calendars,
+            calendars::create_calendar
+        ))
+        .routes(routes!(
+            calendars::get_calendar,
+            calendars::update_calendar,
+            calendars::delete_calendar
+        ))
+        .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
+        .routes(routes!(
+            webhooks::get_webhook,
+            webhooks::update_webhook,
+            webhooks::delete_webhook
+        ))
+        .routes(routes!(webhooks::rotate_webhook_secret))
+        .routes(routes!(deliveries::list_deliveries))
+        .routes(routes!(deliveries::get_delivery))
+        .routes(routes!(deliveries::retry_delivery));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -7,6 +7,7 @@ use utoipa::openapi::security::{
 };
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 
+use super::deliveries::DeliveryState;
 use super::duties::DutiesFor;
 use super::problems::{ProblemOrder, RunningClockState};
 use super::promises::PromiseState;
@@ -23,11 +24,12 @@ use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
     ),
     // Enums that only appear in query parameters are referenced, not inlined, so they must be
     // listed here or the references dangle.
-    components(schemas(ProblemDetails, FieldError, DutiesFor, RunningClockState, ProblemOrder, PromiseState)),
+    components(schemas(ProblemDetails, FieldError, DutiesFor, RunningClockState, ProblemOrder, PromiseState, DeliveryState)),
     modifiers(&Security),
     tags(
         (name = "me"), (name = "members"), (name = "accounts"), (name = "contacts"), (name = "vendors"),
-        (name = "problems"), (name = "promises"), (name = "duties"), (name = "policies"), (name = "tokens")
+        (name = "problems"), (name = "promises"), (name = "duties"), (name = "policies"), (name = "tokens"),
+        (name = "calendars"), (name = "webhooks"), (name = "deliveries")
     )
 )]
 pub struct ApiDoc;

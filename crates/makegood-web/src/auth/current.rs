@@ -50,6 +50,7 @@ impl CurrentMember {
             Action::EditPolicies => "edit policies",
             Action::ManageOwnTokens => "manage API tokens",
             Action::ManageOthersTokens => "manage other members' API tokens",
+            Action::ManageIntegrations => "manage webhooks or deliveries",
         };
         Err(AppError::Forbidden(format!(
             "as {} you may not {what}",

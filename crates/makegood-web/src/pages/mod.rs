@@ -2,6 +2,7 @@
 //!
 //! Forms carry a CSRF token: before sign-in a double-submit cookie, after it the session's.
 
+mod deliveries;
 mod home;
 mod login;
 mod setup;
@@ -27,6 +28,8 @@ pub fn router() -> Router<AppState> {
         .route("/setup", get(setup::setup_form).post(setup::setup))
         .route("/login", get(login::login_form).post(login::login))
         .route("/logout", post(login::logout))
+        .route("/settings/deliveries", get(deliveries::deliveries))
+        .route("/settings/deliveries/{id}/retry", post(deliveries::retry))
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

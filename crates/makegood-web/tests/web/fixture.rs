@@ -2,8 +2,11 @@
 
 use jiff::SignedDuration;
 use makegood_domain::{Account, Contact, EventKind, Origin, Role, Severity, Vendor, WaitingOn};
+use makegood_domain::{AlertKind, CalendarSpec, ClockKind, Notice, Recipient};
+use makegood_store::testing::enqueue_for_test;
 use makegood_store::{
-    Actor, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, ProblemView, PromiseView,
+    Actor, CalendarRecord, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, NewWebhook,
+    ProblemView, PromiseView, Webhook, WebhookKind,
 };
 
 use crate::common::{TestApp, User};
@@ -51,6 +54,29 @@ pub struct World {
     pub supervisors_problem: ProblemView,
     pub agents_promise: PromiseView,
     pub supervisors_promise: PromiseView,
+    /// Used by no policy, so it can be deleted.
+    pub calendar: CalendarRecord,
+    pub webhook: Webhook,
+    /// A pending outbox message (an alert to the agent).
+    pub delivery: i64,
+}
+
+/// An alert to `to`, as the scheduler would write it.
+pub fn alert_to(to: &User, summary: &str, due_at: jiff::Timestamp) -> Notice {
+    Notice::Alert {
+        to: Recipient {
+            name: to.member.name.clone(),
+            email: to.member.email.clone(),
+            time_zone: to.member.time_zone.clone(),
+        },
+        member: to.member.id,
+        alert: AlertKind::Warning,
+        clock: ClockKind::Tell,
+        problem: None,
+        promise: None,
+        summary: summary.into(),
+        due_at,
+    }
 }
 
 impl World {
@@ -180,7 +206,41 @@ impl World {
             .create_promise(admin, promise_by(&team.supervisor))
             .await
             .unwrap();
+        let n = crate::route_table::unique();
+        let calendar = store
+            .create_calendar(
+                &format!("Office {n}"),
+                CalendarSpec::around_the_clock(),
+                app.now(),
+            )
+            .await
+            .unwrap();
+        let webhook = store
+            .create_webhook(
+                NewWebhook {
+                    name: "Receiver".into(),
+                    url: "https://hooks.example.com/makegood".into(),
+                    kind: WebhookKind::Json,
+                    events: vec![],
+                    allow_private: false,
+                },
+                "secret",
+                app.now(),
+            )
+            .await
+            .unwrap();
+        let delivery = enqueue_for_test(
+            store,
+            &alert_to(&team.agent, "Tell Northwind about MG-1", due),
+            None,
+            app.now(),
+        )
+        .await
+        .unwrap();
         Self {
+            calendar,
+            webhook,
+            delivery,
             account,
             contact,
             vendor,

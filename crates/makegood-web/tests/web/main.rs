@@ -5,7 +5,9 @@
     reason = "a test helper that cannot do its job should fail the test loudly"
 )]
 
+mod calendar_feed;
 mod common;
+mod deliveries;
 mod errors;
 mod fixture;
 mod flows;
@@ -15,3 +17,4 @@ mod pages;
 mod regressions;
 mod roles;
 mod route_table;
+mod settings;

@@ -2,7 +2,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use makegood_domain::{Policies, Role};
+use makegood_domain::{Policies, Preferences, Role};
 use serde_json::{Value, json};
 
 use crate::common::{TestApp, User};
@@ -346,6 +346,92 @@ pub fn cases() -> Vec<Case> {
             |c| format!("/api/v1/tokens/{}", c.spare_token),
             none,
             ALL
+        ),
+        // preferences and the calendar feed: everyone's own
+        case!("GET", |_| "/api/v1/me/preferences".into(), none, ALL),
+        case!(
+            "PUT",
+            |_| "/api/v1/me/preferences".into(),
+            |_| Some(serde_json::to_value(Preferences::default()).unwrap()),
+            ALL
+        ),
+        case!("POST", |_| "/api/v1/me/calendar-feed".into(), none, ALL),
+        case!("DELETE", |_| "/api/v1/me/calendar-feed".into(), none, ALL),
+        // calendars: everyone reads, admins write
+        case!("GET", |_| "/api/v1/calendars".into(), none, ALL),
+        case!(
+            "GET",
+            |c| format!("/api/v1/calendars/{}", c.world.calendar.id),
+            none,
+            ALL
+        ),
+        case!(
+            "POST",
+            |_| "/api/v1/calendars".into(),
+            |_| Some(json!({
+                "name": format!("Calendar {}", unique()), "zone": "Europe/Berlin",
+                "hours": {"monday": [{"open": "09:00", "close": "17:00"}]}
+            })),
+            ADMIN
+        ),
+        case!(
+            "PATCH",
+            |c| format!("/api/v1/calendars/{}", c.world.calendar.id),
+            |_| Some(json!({"holidays": ["2026-12-25"]})),
+            ADMIN
+        ),
+        case!(
+            "DELETE",
+            |c| format!("/api/v1/calendars/{}", c.world.calendar.id),
+            none,
+            ADMIN
+        ),
+        // webhooks and deliveries: admins only
+        case!("GET", |_| "/api/v1/webhooks".into(), none, ADMIN),
+        case!(
+            "GET",
+            |c| format!("/api/v1/webhooks/{}", c.world.webhook.id),
+            none,
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |_| "/api/v1/webhooks".into(),
+            |_| Some(
+                json!({"name": "Ops", "url": "https://ops.example.com/in", "events": ["update"]})
+            ),
+            ADMIN
+        ),
+        case!(
+            "PATCH",
+            |c| format!("/api/v1/webhooks/{}", c.world.webhook.id),
+            |_| Some(json!({"active": false})),
+            ADMIN
+        ),
+        case!(
+            "DELETE",
+            |c| format!("/api/v1/webhooks/{}", c.world.webhook.id),
+            none,
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |c| format!("/api/v1/webhooks/{}/rotate-secret", c.world.webhook.id),
+            none,
+            ADMIN
+        ),
+        case!("GET", |_| "/api/v1/deliveries".into(), none, ADMIN),
+        case!(
+            "GET",
+            |c| format!("/api/v1/deliveries/{}", c.world.delivery),
+            none,
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |c| format!("/api/v1/deliveries/{}/retry", c.world.delivery),
+            none,
+            ADMIN
         ),
     ]
 }

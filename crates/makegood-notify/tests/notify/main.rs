@@ -1,0 +1,13 @@
+//! makegood-notify's integration tests: rendering snapshots, and delivery to real SMTP and
+//! HTTP peers (Python processes on loopback, started by the tests).
+
+#![expect(
+    clippy::unwrap_used,
+    reason = "a test helper that cannot do its job should fail the test loudly"
+)]
+
+mod common;
+mod email;
+mod render;
+mod restart;
+mod webhook;

@@ -3,8 +3,11 @@
 
 use std::time::Duration;
 
+use anyhow::Context;
+use makegood_notify::{Deliverer, Mailer, NotifyConfig};
 use makegood_store::Store;
 
+use crate::cli::NotifyArgs;
 use crate::clock;
 
 /// How many timers one scheduler transaction fires.
@@ -43,4 +46,20 @@ pub async fn scheduler(store: Store) {
         };
         tokio::time::sleep(sleep).await;
     }
+}
+
+/// The outbox's deliverer, configured from the command line: links point at `public_url`.
+pub fn deliverer(store: Store, public_url: &str, args: &NotifyArgs) -> anyhow::Result<Deliverer> {
+    let config = match &args.mail_from {
+        Some(from) => NotifyConfig::new(public_url, from),
+        None => NotifyConfig::with_default_sender(public_url),
+    }
+    .context("cannot configure outgoing messages")?;
+    let mailer = args
+        .smtp_url
+        .as_deref()
+        .map(Mailer::from_url)
+        .transpose()
+        .context("cannot use the SMTP server")?;
+    Deliverer::new(store, mailer, config).context("cannot start the outbox delivery")
 }

@@ -29,7 +29,12 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         println!("  {public_url}/setup?token={token}");
     }
 
+    let deliverer = background::deliverer(store.clone(), &public_url, &args.notify)?;
     let scheduler = tokio::spawn(background::scheduler(store.clone()));
+    let (stop_delivery, stopped) = tokio::sync::oneshot::channel::<()>();
+    let delivery = tokio::spawn(deliverer.run(clock::now, async {
+        let _ = stopped.await;
+    }));
     let config = Config {
         public_url,
         now: Arc::new(clock::now),
@@ -41,6 +46,9 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         .context("the server stopped")?;
     // Aborting drops any transaction in flight, which rolls back: nothing half-done remains.
     scheduler.abort();
+    // The delivery finishes the message in hand, so nothing is sent without being marked.
+    let _ = stop_delivery.send(());
+    let _ = delivery.await;
     tracing::info!("stopped");
     Ok(())
 }

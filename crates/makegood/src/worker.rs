@@ -2,14 +2,17 @@
 
 use makegood_store::Store;
 
-use crate::background;
 use crate::cli::WorkerArgs;
 use crate::serve::shutdown;
+use crate::{background, clock};
 
-pub async fn worker(store: Store, _args: WorkerArgs) -> anyhow::Result<()> {
+pub async fn worker(store: Store, args: WorkerArgs) -> anyhow::Result<()> {
+    let deliverer = background::deliverer(store.clone(), &args.public_url, &args.notify)?;
     let scheduler = tokio::spawn(background::scheduler(store));
     tracing::info!("worker running");
-    shutdown().await;
+    // The delivery finishes the message in hand before stopping; the scheduler's transaction
+    // in flight, if any, rolls back when its task is aborted.
+    deliverer.run(clock::now, shutdown()).await;
     scheduler.abort();
     Ok(())
 }

@@ -36,9 +36,13 @@ impl NotifyConfig {
 
     /// Like [`NotifyConfig::new`], sending as `makegood <makegood@HOST>` of the public URL.
     pub fn with_default_sender(public_url: &str) -> Result<NotifyConfig, NotifyError> {
+        // An address needs a domain: a bare IP (the default public URL) becomes `localhost`.
         let host = Url::parse(public_url)
             .ok()
-            .and_then(|u| u.host_str().map(str::to_owned))
+            .and_then(|u| match u.host() {
+                Some(url::Host::Domain(d)) => Some(d.to_owned()),
+                _ => None,
+            })
             .unwrap_or_else(|| "localhost".into());
         NotifyConfig::new(public_url, &format!("makegood <makegood@{host}>"))
     }
@@ -54,5 +58,21 @@ impl NotifyConfig {
             "{}/problems/{id}",
             self.public_url.as_str().trim_end_matches('/')
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_sender_needs_a_domain() {
+        let ip = NotifyConfig::with_default_sender("http://127.0.0.1:8080").unwrap();
+        assert_eq!(ip.mail_from.to_string(), "makegood <makegood@localhost>");
+        let named = NotifyConfig::with_default_sender("https://desk.example.com/").unwrap();
+        assert_eq!(
+            named.mail_from.email.to_string(),
+            "makegood@desk.example.com"
+        );
     }
 }

@@ -1,6 +1,11 @@
 //! Several `makegood worker` processes on one PostgreSQL database: every deadline fires
 //! exactly once, even when one process is killed in the middle of the run.
 
+#![expect(
+    clippy::unwrap_used,
+    reason = "fixtures and test bodies: a failed unwrap is a failed test"
+)]
+
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 

@@ -25,7 +25,7 @@ pub const BATCH: u64 = 10;
 /// The error recorded on emails while no SMTP server is configured.
 pub const NO_SMTP: &str = "no SMTP server configured (set --smtp-url)";
 /// The longest sleep between rounds: messages enqueued meanwhile wait at most this long.
-pub const MAX_WAIT: Duration = Duration::from_secs(30);
+pub const MAX_WAIT: Duration = Duration::from_secs(5);
 /// The shortest sleep between rounds, so a busy outbox never spins.
 pub const MIN_WAIT: Duration = Duration::from_millis(200);
 

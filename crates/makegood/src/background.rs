@@ -14,7 +14,7 @@ use crate::clock;
 const BATCH: u64 = 100;
 /// The longest the scheduler sleeps: other processes (and this one's web requests) may add
 /// an earlier deadline while it sleeps.
-const POLL: Duration = Duration::from_secs(15);
+const POLL: Duration = Duration::from_secs(5);
 /// The pause after a database error, so a broken database is not hammered.
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 

@@ -150,3 +150,45 @@ async fn without_an_smtp_server_emails_wait_with_a_clear_error() {
     );
     assert!(delivery.next_attempt_at > now(), "backs off");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_requires_auth_gets_the_credentials_of_the_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let sink = Peer::smtp(&dir.path().join("mail.jsonl"), &["--login", "mg:s3cret"]).await;
+    let db = TestDb::sqlite().await;
+    let store = &db.store;
+    let dana = recipient("Dana Customer", "dana@customer.example");
+    let id = enqueue_for_test(store, &update(&dana, "Hello", None, None), None, now())
+        .await
+        .unwrap();
+
+    // Without credentials the server answers 530: a settings problem, so it is retried.
+    let anonymous = Mailer::from_url(&format!("smtp://127.0.0.1:{}", sink.port)).unwrap();
+    let deliverer = Deliverer::new(store.clone(), Some(anonymous), config()).unwrap();
+    assert_eq!(deliverer.deliver_due(now()).await.unwrap(), 1);
+    let refused = store.delivery(id).await.unwrap();
+    assert_eq!(
+        refused.status,
+        DeliveryStatus::Pending,
+        "retried once configured"
+    );
+    assert!(refused.last_error.unwrap_or_default().contains("530"));
+    assert!(sink.records().is_empty());
+
+    let url = format!("smtp://mg:s3cret@127.0.0.1:{}", sink.port);
+    let deliverer = Deliverer::new(
+        store.clone(),
+        Some(Mailer::from_url(&url).unwrap()),
+        config(),
+    )
+    .unwrap();
+    store.retry_delivery(id, now()).await.unwrap();
+    assert_eq!(deliverer.deliver_due(now()).await.unwrap(), 1);
+    assert_eq!(
+        store.delivery(id).await.unwrap().status,
+        DeliveryStatus::Delivered
+    );
+    let records = sink.records();
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0]["rcpt_tos"][0], "dana@customer.example");
+}

@@ -1,11 +1,12 @@
 """An SMTP sink for makegood-notify's tests: records each message as a JSON line.
 
-usage: smtp_sink.py OUT_FILE [--accept N]
+usage: smtp_sink.py OUT_FILE [--accept N] [--login USER:PASSWORD]
 
 Listens on 127.0.0.1 on a free port and prints "PORT <n>" on stdout once ready. Each accepted
 message is appended to OUT_FILE as {"mail_from", "rcpt_tos", "data"}. With --accept N, the
 message after the N-th is never answered: the sink touches OUT_FILE.hang and waits, like a
-server that died mid-conversation.
+server that died mid-conversation. With --login, the sink requires SMTP AUTH with exactly
+those credentials (over plain loopback, as a test needs) and refuses mail without it.
 """
 
 import argparse
@@ -15,6 +16,7 @@ import socket
 import sys
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Sink:
@@ -48,11 +50,28 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("out")
     parser.add_argument("--accept", type=int)
+    parser.add_argument("--login")
     args = parser.parse_args()
+
+    auth = {}
+    if args.login:
+        user, password = args.login.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, data):
+            ok = (
+                isinstance(data, LoginPassword)
+                and data.login == user.encode()
+                and data.password == password.encode()
+            )
+            return AuthResult(success=ok)
+
+        auth = dict(
+            authenticator=authenticator, auth_required=True, auth_require_tls=False
+        )
 
     port = free_port()
     controller = Controller(
-        Sink(args.out, args.accept), hostname="127.0.0.1", port=port
+        Sink(args.out, args.accept), hostname="127.0.0.1", port=port, **auth
     )
     controller.start()
     print(f"PORT {port}", flush=True)

@@ -120,7 +120,7 @@ store_test! {
             all.push(enqueue_for_test(&store, &alert(n), None, now()).await.unwrap());
         }
         for round in 0..3 {
-            let at = now() + minutes(2 * round);
+            let at = now() + DELIVERY_LEASE * round;
             let (a, b) = tokio::join!(store.claim_deliveries(at, 20), store.claim_deliveries(at, 20));
             let mut seen: Vec<i64> = a.unwrap().into_iter().chain(b.unwrap()).map(|d| d.id).collect();
             let claimed = seen.len();

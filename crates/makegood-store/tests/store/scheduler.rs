@@ -6,9 +6,30 @@ use makegood_domain::{
     AlertKind, CalendarSpec, ClockKind, EventKind, Member, Notice, Policies, ProblemId,
     PromiseStatus, Role, Severity, WaitingOn, WeeklyHours,
 };
+use makegood_store::testing::set_preferences_for_test;
 use makegood_store::{Delivery, DeliveryFilter, NewPromise, PageRequest, Store};
 
 use crate::common::*;
+
+/// When every member's (switched off) digest is next looked at: far beyond these tests.
+pub fn far_away() -> Timestamp {
+    at("2099-01-01T00:00:00Z")
+}
+
+/// Switches every member's daily digest off and schedules it [`far_away`], so only timers
+/// wake the scheduler (digests have their own tests).
+pub async fn without_digests(store: &Store) {
+    let quiet = makegood_domain::Preferences {
+        daily_digest: false,
+        ..makegood_domain::Preferences::default()
+    };
+    let members = store.list_members(&PageRequest::default()).await.unwrap();
+    for m in members.items {
+        set_preferences_for_test(store, m.id, &quiet, Some(far_away()))
+            .await
+            .unwrap();
+    }
+}
 
 /// Every message in the outbox, oldest first.
 pub async fn outbox(store: &Store) -> Vec<Delivery> {
@@ -99,6 +120,7 @@ store_test! {
     async fn a_warning_then_a_breach_fire_once_each_with_their_alerts(store: Store) {
         let w = world(&store).await;
         supervisor(&store).await;
+        without_digests(&store).await;
         // Major, detected at 08:00 UTC: tell within 4 h (12:00), warning 48 min before (11:12).
         let id = store.create_problem(actor(&w.agent, now()), new_problem(&w, "Export stopped")).await.unwrap().problem.id;
         let n = store.problem(id, now()).await.unwrap().problem.number;
@@ -187,6 +209,7 @@ store_test! {
 store_test! {
     async fn a_policy_change_recomputes_the_timers(store: Store) {
         let w = world(&store).await;
+        without_digests(&store).await;
         let id = store.create_problem(actor(&w.agent, now()), new_problem(&w, "Export stopped")).await.unwrap().problem.id;
         let mut policies = Policies::default();
         policies.major.tell_within_minutes = 120;
@@ -277,6 +300,7 @@ store_test! {
 store_test! {
     async fn a_kept_promise_and_a_closed_problem_fire_nothing(store: Store) {
         let w = world(&store).await;
+        without_digests(&store).await;
         let a = actor(&w.agent, now());
         let id = store.create_promise(a, new_promise(&w, hours(10))).await.unwrap().promise.id;
         store.keep_promise(a, id, None).await.unwrap();
@@ -285,7 +309,7 @@ store_test! {
         let problem = store.create_problem(a, minor).await.unwrap().problem.id;
         store.record(a, problem, None, EventKind::Fixed { summary: "Fixed".into() }).await.unwrap();
         store.record(a, problem, None, EventKind::Closed { outcome: makegood_domain::Outcome::Retained }).await.unwrap();
-        assert_eq!(store.next_wakeup().await.unwrap(), None);
+        assert_eq!(store.next_wakeup().await.unwrap(), Some(far_away()), "no timer is pending");
         assert_eq!(store.fire_due(now() + hours(24 * 30), 100).await.unwrap(), 0);
         assert!(outbox(&store).await.iter().all(|d| !matches!(d.notice, Notice::Alert { .. })));
     }

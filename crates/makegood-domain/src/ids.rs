@@ -38,6 +38,10 @@ id!(/// A promise.
     PromiseId);
 id!(/// A timeline event.
     EventId);
+id!(/// A remedy (the store assigns it).
+    RemedyId);
+id!(/// A prevention (the store assigns it).
+    PreventionId);
 
 /// The number people use for a problem: `MG-12`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

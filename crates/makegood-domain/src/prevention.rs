@@ -6,8 +6,6 @@
 
 mod recurrence;
 
-use std::fmt;
-
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -25,29 +23,7 @@ pub const MAX_CHECK_AFTER_DAYS: i64 = 3_650;
 /// The share of the time left at which the due clock turns to warning.
 pub const PREVENTION_WARNING_PERCENT: i32 = 20;
 
-/// A prevention (the store assigns it).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(transparent)]
-#[schema(value_type = i64)]
-pub struct PreventionId(pub i64);
-
-impl fmt::Display for PreventionId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::ids::PreventionId;
 
 /// Where a prevention stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

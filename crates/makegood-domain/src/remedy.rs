@@ -7,8 +7,6 @@
 
 mod approval;
 
-use std::fmt;
-
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -17,29 +15,7 @@ use crate::{Currency, Member, MemberId, Money, ProblemId, Role, VendorId};
 pub use approval::{APPROVAL_WARNING_PERCENT, DEFAULT_APPROVAL_WITHIN, RemedyApproval};
 pub(crate) use approval::{deadline_state, warn_at};
 
-/// A remedy (the store assigns it).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
-#[serde(transparent)]
-#[schema(value_type = i64)]
-pub struct RemedyId(pub i64);
-
-impl fmt::Display for RemedyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
+pub use crate::ids::RemedyId;
 
 /// What kind of making good it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]

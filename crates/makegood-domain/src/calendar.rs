@@ -261,6 +261,8 @@ fn day_index(weekday: Weekday) -> usize {
 }
 
 #[cfg(test)]
+mod fixtures;
+#[cfg(test)]
 mod next_tests;
 #[cfg(test)]
 mod props;

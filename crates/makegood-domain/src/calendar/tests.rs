@@ -1,62 +1,13 @@
 //! Table tests of calendars: weekends, holidays, lunch breaks, DST days and validation.
 
-use jiff::civil::{Date, Weekday, date, time};
-use jiff::{SignedDuration, Timestamp, Zoned};
+use jiff::civil::{Weekday, date, time};
+use jiff::{SignedDuration, Timestamp};
 use rstest::rstest;
 
+use super::fixtures::*;
 use super::*;
 use crate::clock::deadline_in;
 use crate::state::Pause;
-
-const WORKDAYS: [Weekday; 5] = [
-    Weekday::Monday,
-    Weekday::Tuesday,
-    Weekday::Wednesday,
-    Weekday::Thursday,
-    Weekday::Friday,
-];
-
-/// The instant of a civil time in `zone`, written `2026-03-20T16:00`.
-fn local(zone: &str, civil: &str) -> Timestamp {
-    format!("{civil}[{zone}]")
-        .parse::<Zoned>()
-        .expect("valid zoned time")
-        .timestamp()
-}
-
-fn berlin(civil: &str) -> Timestamp {
-    local("Europe/Berlin", civil)
-}
-
-fn h(hours: i64) -> SignedDuration {
-    SignedDuration::from_hours(hours)
-}
-
-fn m(minutes: i64) -> SignedDuration {
-    SignedDuration::from_mins(minutes)
-}
-
-/// Mon–Fri 09:00–17:00 in `zone`, closed on `holidays`.
-fn office(zone: &str, holidays: &[Date]) -> Calendar {
-    let hours = WORKDAYS.map(|d| (d, Interval::new(time(9, 0, 0, 0), time(17, 0, 0, 0))));
-    Calendar::new(zone, hours, holidays.iter().copied()).expect("valid calendar")
-}
-
-/// Mon–Fri 09:00–12:00 and 13:00–17:00 in Berlin.
-fn with_lunch() -> Calendar {
-    let hours = WORKDAYS.into_iter().flat_map(|d| {
-        [
-            (d, Interval::new(time(9, 0, 0, 0), time(12, 0, 0, 0))),
-            (d, Interval::new(time(13, 0, 0, 0), time(17, 0, 0, 0))),
-        ]
-    });
-    Calendar::new("Europe/Berlin", hours, []).expect("valid calendar")
-}
-
-/// Open only on Sundays, during `interval`, in Berlin: DST changes there on Sundays.
-fn sundays(interval: Interval) -> Calendar {
-    Calendar::new("Europe/Berlin", [(Weekday::Sunday, interval)], []).expect("valid calendar")
-}
 
 #[rstest]
 #[case::within_a_day(office("Europe/Berlin", &[]), "2026-03-23T10:00", h(2), "2026-03-23T12:00")]

@@ -207,11 +207,7 @@ pub async fn fallback(uri: Uri) -> Response {
         details.instance = Some(uri.path().to_owned());
         problem_response(&details)
     } else {
-        (
-            StatusCode::NOT_FOUND,
-            axum::response::Html("<h1>Not found</h1><p><a href=\"/\">makegood</a></p>"),
-        )
-            .into_response()
+        crate::pages::PageError::NotFound(format!("no page at {}", uri.path())).into_response()
     }
 }
 

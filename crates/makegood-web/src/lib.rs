@@ -13,11 +13,16 @@ mod state;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use makegood_store::Store;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::validate_password;
 pub use error::{AppError, FieldError, ProblemDetails};
 use state::AppState;
+
+/// Pages load only their own stylesheet and script, and are never framed.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The clock the app reads "now" from: the system clock in the binary, a controllable one in tests.
 pub type Now = Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
@@ -54,6 +59,19 @@ pub fn app(store: Store, config: Config) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             idempotency::layer,
+        ))
+        .layer(axum::middleware::from_fn(pages::clear_flash))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
         ))
         // Spans name the path only: query strings can carry secrets (the setup token).
         .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
@@ -25,6 +25,8 @@ struct LoginPage {
     email: String,
     error: Option<&'static str>,
     csrf_token: String,
+    /// Where to go once signed in.
+    next: String,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,14 +35,29 @@ pub struct LoginForm {
     email: String,
     password: String,
     csrf_token: String,
+    next: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NextQuery {
+    next: String,
+}
+
+/// `next` if it is a path on this site, else Today: never a redirect to another host.
+fn safe_next(next: &str) -> &str {
+    let local = next.starts_with('/') && !next.starts_with("//") && !next.contains('\\');
+    if local { next } else { "/" }
 }
 
 pub async fn login_form(
     State(state): State<AppState>,
     jar: CookieJar,
+    Query(query): Query<NextQuery>,
 ) -> Result<Response, AppError> {
+    let next = safe_next(&query.next).to_owned();
     if session_member(&state, &jar).await?.is_some() {
-        return Ok(Redirect::to("/").into_response());
+        return Ok(Redirect::to(&next).into_response());
     }
     let not_set_up = state.store.organisation().await?.is_none();
     let (jar, csrf_token) = form_csrf(&state, jar);
@@ -49,6 +66,7 @@ pub async fn login_form(
         email: String::new(),
         error: None,
         csrf_token,
+        next,
     };
     Ok((jar, render(StatusCode::OK, &page)).into_response())
 }
@@ -77,7 +95,7 @@ pub async fn login(
     match member.filter(|m| matches && m.active) {
         Some(member) => {
             let jar = start_session(&state, jar, member.id).await?;
-            Ok((jar, Redirect::to("/")).into_response())
+            Ok((jar, Redirect::to(safe_next(&form.next))).into_response())
         }
         None => {
             let page = LoginPage {
@@ -85,6 +103,7 @@ pub async fn login(
                 email: form.email,
                 error: Some(WRONG),
                 csrf_token: form.csrf_token,
+                next: safe_next(&form.next).to_owned(),
             };
             Ok(render(StatusCode::UNAUTHORIZED, &page))
         }
@@ -107,6 +126,25 @@ pub async fn logout(
         _ => {
             let jar = end_session(&state, jar).await?;
             Ok((jar, Redirect::to("/login")).into_response())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_are_followed_after_sign_in() {
+        assert_eq!(safe_next("/problems?owner=3"), "/problems?owner=3");
+        for foreign in [
+            "https://evil.example/",
+            "//evil.example/",
+            "/\\evil.example",
+            "",
+            "problems",
+        ] {
+            assert_eq!(safe_next(foreign), "/", "{foreign}");
         }
     }
 }

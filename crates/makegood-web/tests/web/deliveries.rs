@@ -1,13 +1,11 @@
 //! The outbox through the API and the `/settings/deliveries` page.
 
-use axum::body::Body;
-use axum::http::{Request, header};
 use makegood_domain::Role;
 use makegood_store::backend_tests;
 use makegood_store::testing::{Backend, enqueue_for_test};
 use serde_json::json;
 
-use crate::common::{TestApp, sha256_hex};
+use crate::common::TestApp;
 use crate::fixture::alert_to;
 
 backend_tests!(deliveries_through_the_api_and_the_page);
@@ -74,25 +72,8 @@ async fn deliveries_through_the_api_and_the_page(backend: Backend) {
         .problem(403);
 
     // The page: failed and pending messages, times in the admin's zone, Retry for failed ones.
-    let session = "session-secret";
-    app.store
-        .create_session(
-            admin.member.id,
-            &sha256_hex(session),
-            "csrf-1",
-            app.now() + jiff::SignedDuration::from_hours(1),
-        )
-        .await
-        .unwrap();
-    let cookie = format!("makegood_session={session}");
-    let get_page = |path: String, cookie: String| {
-        let request = Request::get(path)
-            .header(header::COOKIE, cookie)
-            .body(Body::empty())
-            .unwrap();
-        app.send(request)
-    };
-    let page = get_page("/settings/deliveries".into(), cookie.clone()).await;
+    let mut browser = app.browser(admin.member.clone()).await;
+    let page = browser.get("/settings/deliveries").await;
     assert_eq!(page.status, 200, "{}", page.text);
     assert!(page.text.contains("550 mailbox unavailable") && page.text.contains("421 try later"));
     assert!(page.text.contains(agent.member.email.as_str()));
@@ -115,25 +96,29 @@ async fn deliveries_through_the_api_and_the_page(backend: Backend) {
         page.text
     );
 
-    let post = |csrf: &str| {
-        let request = Request::post(format!("/settings/deliveries/{failing}/retry"))
-            .header(header::COOKIE, cookie.clone())
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(format!("csrf_token={csrf}")))
-            .unwrap();
-        app.send(request)
-    };
-    assert_eq!(post("wrong").await.status, 403);
-    let retried = post("csrf-1").await;
-    assert_eq!(retried.status, 303, "{}", retried.text);
-    let location = retried.header("location").unwrap().to_owned();
-    let after = get_page(location, cookie.clone()).await;
+    let path = format!("/settings/deliveries/{failing}/retry");
+    assert_eq!(
+        browser
+            .post_raw(&path, &[("csrf_token", "wrong")])
+            .await
+            .status,
+        403
+    );
+    let after = browser.submit(&path, &[]).await;
     assert!(
         after
             .text
             .contains(&format!("Message {failing} will be sent again now.")),
         "{}",
         after.text
+    );
+    assert!(
+        !browser
+            .get("/settings/deliveries")
+            .await
+            .text
+            .contains("will be sent again"),
+        "the flash shows once"
     );
     assert!(
         !after
@@ -171,29 +156,8 @@ async fn deliveries_through_the_api_and_the_page(backend: Backend) {
     .await
     .problem(409);
 
-    let agent_session = "agent-session";
-    app.store
-        .create_session(
-            agent.member.id,
-            &sha256_hex(agent_session),
-            "csrf-2",
-            app.now() + jiff::SignedDuration::from_hours(1),
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        get_page(
-            "/settings/deliveries".into(),
-            format!("makegood_session={agent_session}")
-        )
-        .await
-        .status,
-        403
-    );
-    assert_eq!(
-        get_page("/settings/deliveries".into(), String::new())
-            .await
-            .status,
-        303
-    );
+    let mut agents = app.browser(agent.member).await;
+    assert_eq!(agents.get("/settings/deliveries").await.status, 403);
+    let signed_out = app.request("GET", "/settings/deliveries", None, None).await;
+    assert_eq!(signed_out.status, 303);
 }

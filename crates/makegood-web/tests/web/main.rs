@@ -5,7 +5,9 @@
     reason = "a test helper that cannot do its job should fail the test loudly"
 )]
 
+mod browser;
 mod calendar_feed;
+mod chrome;
 mod common;
 mod deliveries;
 mod errors;

@@ -135,7 +135,10 @@ async fn the_setup_link_creates_the_first_admin_once(backend: Backend) {
         "{}",
         home.text
     );
-    assert!(home.text.contains("/api/openapi.json"));
+    assert!(
+        home.text.contains("/api/openapi.json"),
+        "the footer links the API"
+    );
 
     assert_eq!(
         get_page(&app, &format!("/setup?token={secret}"), &[])

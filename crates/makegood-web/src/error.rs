@@ -211,8 +211,16 @@ pub async fn fallback(uri: Uri) -> Response {
     }
 }
 
-/// A known route asked with the wrong method.
+/// A known route asked with the wrong method: problem+json under `/api`, a page elsewhere.
 pub async fn method_not_allowed(uri: Uri) -> Response {
+    if !uri.path().starts_with("/api") {
+        let mut page = crate::pages::PageError::BadForm(
+            "this address does not take that kind of request (a link to a form, perhaps)".into(),
+        )
+        .into_response();
+        *page.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
+        return page;
+    }
     let mut details = AppError::MethodNotAllowed.details();
     details.detail = format!(
         "{} does not support this method; see /api/openapi.json",

@@ -83,6 +83,14 @@ async fn unknown_pages_and_forbidden_pages_help(backend: Backend) {
     );
     assert!(missing.text.contains("Not found"), "{}", missing.text);
     assert!(missing.text.contains(r#"<a href="/">Go to Today</a>"#));
+    let wrong_method = app.request("DELETE", "/login", None, None).await;
+    assert_eq!(wrong_method.status, 405);
+    assert!(
+        wrong_method
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
 
     let agent = app.user(Role::Agent).await;
     let mut browser = app.browser(agent.member).await;

@@ -72,7 +72,7 @@ impl MigrationTrait for Migration {
                 .col(big_integer(ProblemText::ProblemId))
                 .col(big_integer_null(ProblemText::EventId))
                 .col(text(ProblemText::Body))
-                .foreign_key(super::fk(
+                .foreign_key(&mut super::fk(
                     ProblemText::Table,
                     ProblemText::ProblemId,
                     Problems::Table,

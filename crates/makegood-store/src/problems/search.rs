@@ -45,7 +45,7 @@ pub(crate) fn condition(backend: DbBackend, text: &str) -> Result<Option<sea_orm
             // PostgreSQL arm: a prefix tsquery against the GIN-indexed tsvector.
             DbBackend::Postgres => Expr::cust_with_values(
                 "problems.id IN (SELECT problem_id FROM problem_text \
-                 WHERE to_tsvector('simple', body) @@ to_tsquery('simple', ?))",
+                 WHERE to_tsvector('simple', body) @@ to_tsquery('simple', $1))",
                 [format!("{word}:*")],
             ),
             other => {

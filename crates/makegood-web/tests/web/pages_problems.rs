@@ -139,7 +139,7 @@ async fn problems_page_with_the_filters_kept(backend: Backend) {
         .split(r#"<a href=""#)
         .find_map(|s| {
             s.split_once(r#"" rel="next">Next page</a>"#)
-                .map(|(href, _)| href.replace("&amp;", "&"))
+                .map(|(href, _)| href.replace("&#38;", "&"))
         })
         .unwrap();
     assert!(
@@ -157,7 +157,7 @@ async fn problems_page_with_the_filters_kept(backend: Backend) {
     assert!(
         second
             .text
-            .contains(r#"<a href="/problems?q=batch&amp;sort=oldest">First page</a>"#),
+            .contains(r#"<a href="/problems?q=batch&#38;sort=oldest">First page</a>"#),
         "{}",
         second.text
     );

@@ -167,6 +167,10 @@ pub enum ProblemSort {
     NextDeadline,
     /// Newest first.
     Newest,
+    /// Oldest first.
+    Oldest,
+    /// Most severe first, then earliest next deadline.
+    Severity,
 }
 
 /// Which problems to list, and in which order; the filters combine.
@@ -181,6 +185,8 @@ pub struct ProblemFilter {
     pub origin: Option<Origin>,
     /// The worst running clock: only `ok`, `warning` and `breached` are meaningful.
     pub clock_state: Option<ClockState>,
+    /// Words that must each start a word of the title, an update or a note (any case).
+    pub text: Option<String>,
     pub sort: ProblemSort,
 }
 

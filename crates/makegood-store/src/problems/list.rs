@@ -1,14 +1,15 @@
 //! The problem list: filters on indexed, materialised columns and keyset pagination.
 //!
 //! The default order is the next deadline, earliest first, problems with nothing running
-//! last (`NULLS LAST`), then id; `Newest` is creation time descending, then id descending.
+//! last (`NULLS LAST`), then id; `Severity` is worst first, then that order; `Newest` and
+//! `Oldest` are creation time (then id) descending and ascending. Text search is in [`search`].
 
 use jiff::Timestamp;
-use makegood_domain::{ClockState, Status};
-use sea_orm::sea_query::{NullOrdering, Order, Query};
+use makegood_domain::{ClockState, Severity, Status};
+use sea_orm::sea_query::{CaseStatement, Expr, NullOrdering, Order, Query, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
-use super::load;
+use super::{load, search};
 use crate::clocks::Rules;
 use crate::convert::{from_db, name_of, to_db};
 use crate::cursor::{Cursor, Keyset, page};
@@ -75,6 +76,60 @@ fn filters(filter: &ProblemFilter, now: Timestamp) -> Result<Condition> {
     Ok(c)
 }
 
+/// Rows after `(due, id)` in next-deadline order (nulls last, then id).
+fn after_deadline(due: Option<chrono::DateTime<chrono::Utc>>, id: i64) -> Condition {
+    match due {
+        Some(due) => Condition::any()
+            .add(problem::Column::NextDueAt.gt(due))
+            .add(
+                Condition::all()
+                    .add(problem::Column::NextDueAt.eq(due))
+                    .add(problem::Column::Id.gt(id)),
+            )
+            .add(problem::Column::NextDueAt.is_null()),
+        None => Condition::all()
+            .add(problem::Column::NextDueAt.is_null())
+            .add(problem::Column::Id.gt(id)),
+    }
+}
+
+/// Rows after `(created, id)` in creation order, oldest first or newest first.
+fn after_created(created: chrono::DateTime<chrono::Utc>, id: i64, oldest_first: bool) -> Condition {
+    let (later, next_id) = if oldest_first {
+        (
+            problem::Column::CreatedAt.gt(created),
+            problem::Column::Id.gt(id),
+        )
+    } else {
+        (
+            problem::Column::CreatedAt.lt(created),
+            problem::Column::Id.lt(id),
+        )
+    };
+    Condition::any().add(later).add(
+        Condition::all()
+            .add(problem::Column::CreatedAt.eq(created))
+            .add(next_id),
+    )
+}
+
+/// A severity's place in the severity order, worst first.
+fn severity_rank(name: &str) -> Option<usize> {
+    Severity::ALL.iter().position(|s| name_of(s) == name)
+}
+
+/// `CASE severity WHEN 'critical' THEN 0 …`: the severity order as a sortable expression.
+fn severity_order() -> SimpleExpr {
+    let mut case = CaseStatement::new();
+    for (rank, severity) in Severity::ALL.iter().enumerate() {
+        case = case.case(
+            problem::Column::Severity.eq(name_of(severity)),
+            Expr::val(i64::try_from(rank).unwrap_or(i64::MAX)),
+        );
+    }
+    case.finally(Expr::val(i64::MAX)).into()
+}
+
 pub(crate) async fn list(
     store: &Store,
     filter: &ProblemFilter,
@@ -84,60 +139,79 @@ pub(crate) async fn list(
     let list = match filter.sort {
         ProblemSort::NextDeadline => "problems",
         ProblemSort::Newest => "problems-newest",
+        ProblemSort::Oldest => "problems-oldest",
+        ProblemSort::Severity => "problems-severity",
     };
     let keyset = Keyset::of(page_request, list)?;
     let mut query = problem::Entity::find().filter(filters(filter, now)?);
+    if let Some(text) = filter.text.as_deref()
+        && let Some(matches) = search::condition(store.db.get_database_backend(), text)?
+    {
+        query = query.filter(matches);
+    }
+    let after = keyset.after.as_ref();
     query = match filter.sort {
         ProblemSort::NextDeadline => {
-            if let Some(after) = &keyset.after {
+            if let Some(after) = after {
                 let due = after.t.map(timestamp).transpose()?;
-                let id = after.id;
-                query = query.filter(match due {
-                    Some(due) => Condition::any()
-                        .add(problem::Column::NextDueAt.gt(due))
-                        .add(
-                            Condition::all()
-                                .add(problem::Column::NextDueAt.eq(due))
-                                .add(problem::Column::Id.gt(id)),
-                        )
-                        .add(problem::Column::NextDueAt.is_null()),
-                    None => Condition::all()
-                        .add(problem::Column::NextDueAt.is_null())
-                        .add(problem::Column::Id.gt(id)),
-                });
+                query = query.filter(after_deadline(due, after.id));
             }
             query
                 .order_by_with_nulls(problem::Column::NextDueAt, Order::Asc, NullOrdering::Last)
                 .order_by_asc(problem::Column::Id)
         }
-        ProblemSort::Newest => {
-            if let Some(after) = &keyset.after {
-                let created = timestamp(after.t.unwrap_or_default())?;
+        ProblemSort::Severity => {
+            if let Some(after) = after {
+                let due = after.t.map(timestamp).transpose()?;
+                let name = after.s.clone().unwrap_or_default();
+                let rank = severity_rank(&name)
+                    .ok_or_else(|| StoreError::invalid("cursor", "is not a cursor of this list"))?;
+                let worse_later: Vec<String> =
+                    Severity::ALL[rank + 1..].iter().map(name_of).collect();
                 query = query.filter(
                     Condition::any()
-                        .add(problem::Column::CreatedAt.lt(created))
+                        .add(problem::Column::Severity.is_in(worse_later))
                         .add(
                             Condition::all()
-                                .add(problem::Column::CreatedAt.eq(created))
-                                .add(problem::Column::Id.lt(after.id)),
+                                .add(problem::Column::Severity.eq(name))
+                                .add(after_deadline(due, after.id)),
                         ),
                 );
             }
             query
-                .order_by_desc(problem::Column::CreatedAt)
-                .order_by_desc(problem::Column::Id)
+                .order_by(severity_order(), Order::Asc)
+                .order_by_with_nulls(problem::Column::NextDueAt, Order::Asc, NullOrdering::Last)
+                .order_by_asc(problem::Column::Id)
+        }
+        ProblemSort::Newest | ProblemSort::Oldest => {
+            let oldest = filter.sort == ProblemSort::Oldest;
+            if let Some(after) = after {
+                let created = timestamp(after.t.unwrap_or_default())?;
+                query = query.filter(after_created(created, after.id, oldest));
+            }
+            if oldest {
+                query
+                    .order_by_asc(problem::Column::CreatedAt)
+                    .order_by_asc(problem::Column::Id)
+            } else {
+                query
+                    .order_by_desc(problem::Column::CreatedAt)
+                    .order_by_desc(problem::Column::Id)
+            }
         }
     };
     let txn = store.read().await?;
     let rows = query.limit(keyset.fetch()).all(&txn).await.db()?;
     let sort = filter.sort;
     let (rows, next) = keyset.finish(rows, |p| {
-        let t = match sort {
-            ProblemSort::NextDeadline => p.next_due_at,
-            ProblemSort::Newest => Some(p.created_at),
+        let (t, s) = match sort {
+            ProblemSort::NextDeadline => (p.next_due_at, None),
+            ProblemSort::Severity => (p.next_due_at, Some(p.severity.clone())),
+            ProblemSort::Newest | ProblemSort::Oldest => (Some(p.created_at), None),
         };
         Cursor {
             t: t.map(|t| t.timestamp_micros()),
+            s,
             ..Cursor::new(list, p.id)
         }
     });

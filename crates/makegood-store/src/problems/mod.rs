@@ -4,6 +4,7 @@ pub(crate) mod list;
 pub(crate) mod load;
 pub(crate) mod notices;
 pub(crate) mod record;
+pub(crate) mod search;
 
 use jiff::Timestamp;
 use makegood_domain::text::limits;
@@ -61,6 +62,9 @@ pub(crate) async fn append_as_of<C: ConnectionTrait>(
     .insert(c)
     .await
     .db()?;
+    if let Some(p) = problem {
+        search::add_event(c, p, row.id, kind).await?;
+    }
     notices::on_event(c, row, kind, micros(now).max(at)).await?;
     Ok(at)
 }
@@ -184,6 +188,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     .await
     .db()?;
     set_links(&txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
+    search::set_title(&txn, row.id, &row.title).await?;
     load::schedule(&txn, row.id, &state, detected_at, new.severity, &rules).await?;
     append(
         &txn,
@@ -267,6 +272,7 @@ pub(crate) async fn update(
     if let Some(title) = &patch.title {
         let title = text("title", title, limits::TITLE)?;
         if title != current.title {
+            search::set_title(&txn, row.id, &title).await?;
             changes.title = Set(title);
             changed("title");
         }

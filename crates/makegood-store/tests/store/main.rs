@@ -25,6 +25,7 @@ mod preferences;
 mod problems;
 mod promises;
 mod scheduler;
+mod search;
 mod setup;
 mod timestamps;
 mod webhooks;

@@ -85,6 +85,10 @@ pub enum ProblemOrder {
     NextDeadline,
     /// Newest first.
     Newest,
+    /// Oldest first.
+    Oldest,
+    /// Most severe first, then earliest next deadline.
+    Severity,
 }
 
 /// Filters for the problem list.
@@ -101,6 +105,9 @@ pub struct ProblemListQuery {
     pub origin: Option<Origin>,
     /// The worst running clock.
     pub clock_state: Option<RunningClockState>,
+    /// Words to search for in titles, updates and notes (each word must match the start of
+    /// a word; case-insensitive).
+    pub q: Option<String>,
     pub sort: Option<ProblemOrder>,
     pub cursor: Option<String>,
     /// 1 to 200, default 50.
@@ -207,7 +214,7 @@ pub async fn get_problem(
 
 /// Lists problems, most urgent deadline first.
 #[utoipa::path(get, path = "/problems", tag = "problems", params(ProblemListQuery),
-    responses((status = 200, description = "By next deadline unless `sort=newest`", body = ListOf<ProblemBody>)))]
+    responses((status = 200, description = "By next deadline unless `sort` says otherwise; `q` searches titles, updates and notes", body = ListOf<ProblemBody>)))]
 pub async fn list_problems(
     State(state): State<AppState>,
     me: CurrentMember,
@@ -226,9 +233,12 @@ pub async fn list_problems(
             RunningClockState::Warning => ClockState::Warning,
             RunningClockState::Breached => ClockState::Breached,
         }),
+        text: q.q.filter(|t| !t.trim().is_empty()),
         sort: match q.sort {
             Some(ProblemOrder::Newest) => ProblemSort::Newest,
-            _ => ProblemSort::NextDeadline,
+            Some(ProblemOrder::Oldest) => ProblemSort::Oldest,
+            Some(ProblemOrder::Severity) => ProblemSort::Severity,
+            Some(ProblemOrder::NextDeadline) | None => ProblemSort::NextDeadline,
         },
     };
     let problems = state

@@ -1,16 +1,19 @@
-//! `GET /`: Today — what needs the signed-in member now, most urgent first.
+//! `GET /`: Today — what needs the signed-in member now (or, for supervisors, the team),
+//! most urgent first, each with a one-click way to do it; and the promises they broke.
+
+mod rows;
 
 use askama::Template;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use makegood_domain::Duty;
+use makegood_domain::Action;
+use serde::Deserialize;
 
-use super::{Chrome, PageError, SignedIn, When, render};
+use self::rows::{BrokenRow, DutyRow, Names};
+use super::{Chrome, PageError, SignedIn, render};
 use crate::state::AppState;
 
 /// The most duties the page lists; the API pages through the rest.
@@ -20,49 +23,65 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/", get(today))
 }
 
+/// `?view=team` asks for everyone's duties.
+#[derive(Debug, Default, Deserialize)]
+struct TodayQuery {
+    view: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "today.html")]
 struct TodayPage {
     chrome: Chrome,
     organisation: String,
+    /// Showing the whole team's duties.
+    team: bool,
+    /// May switch between Mine and Team.
+    may_see_team: bool,
+    /// Asked for the team view without the role for it.
+    team_refused: bool,
+    /// May create problems (shown in the empty state).
+    may_work: bool,
     duties: Vec<DutyRow>,
+    broken: Vec<BrokenRow>,
 }
 
-/// One duty as the page shows it.
-struct DutyRow {
-    summary: String,
-    state: &'static str,
-    due: Option<When>,
-}
-
-impl DutyRow {
-    fn new(duty: &Duty, zone: &TimeZone, now: Timestamp) -> Self {
-        Self {
-            summary: duty.summary.clone(),
-            state: duty.clock.state.as_str(),
-            due: duty.clock.due_at.map(|due| When::new(due, zone, now)),
-        }
-    }
-}
-
-async fn today(State(state): State<AppState>, user: SignedIn) -> Result<Response, PageError> {
+async fn today(
+    State(state): State<AppState>,
+    user: SignedIn,
+    Query(query): Query<TodayQuery>,
+) -> Result<Response, PageError> {
     let organisation = state
         .store
         .organisation()
         .await?
         .map_or_else(|| "makegood".to_owned(), |o| o.name);
     let now = state.now();
-    let duties = state
-        .store
-        .duties(Some(user.member.id), now, DUTY_LIMIT)
-        .await?;
+    let may_see_team = user.member.may(Action::Reassign, None);
+    let asked_team = query.view.as_deref() == Some("team");
+    let team = asked_team && may_see_team;
+    let whose = (!team).then_some(user.member.id);
+    let duties = state.store.duties(whose, now, DUTY_LIMIT).await?;
+    let mut names = Names::new(&state);
+    let mut rows = Vec::with_capacity(duties.len());
+    for duty in &duties {
+        let owner = if team {
+            Some(names.member(duty.member).await?)
+        } else {
+            None
+        };
+        rows.push(DutyRow::new(duty, owner, &user.zone, now));
+    }
+    let broken = rows::broken(&state, &mut names, whose, &user.zone, now).await?;
     let page = TodayPage {
         chrome: user.chrome("today"),
         organisation,
-        duties: duties
-            .iter()
-            .map(|d| DutyRow::new(d, &user.zone, now))
-            .collect(),
+        team,
+        may_see_team,
+        team_refused: asked_team && !may_see_team,
+        may_work: user.member.may(Action::WorkProblems, None),
+        duties: rows,
+        broken,
     };
     Ok(render(StatusCode::OK, &page))
 }

@@ -16,6 +16,8 @@ mod flows;
 mod lists;
 mod openapi;
 mod pages;
+mod pages_problem;
+mod pages_problem_forms;
 mod regressions;
 mod roles;
 mod route_table;

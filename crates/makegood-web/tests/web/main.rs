@@ -16,6 +16,8 @@ mod flows;
 mod lists;
 mod openapi;
 mod pages;
+mod pages_problem;
+mod pages_problem_forms;
 mod pages_problems;
 mod pages_today;
 mod regressions;

@@ -18,10 +18,6 @@ mod time;
 mod today;
 
 pub use assets::ASSET_VERSION;
-#[expect(
-    unused_imports,
-    reason = "the forms being built use it; remove this line then"
-)]
 pub(crate) use page::FieldErrors;
 pub(crate) use page::{
     ButtonOnly, Chrome, PageError, PageForm, SignedIn, clear_flash, flash_redirect,

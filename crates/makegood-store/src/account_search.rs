@@ -79,7 +79,13 @@ impl Store {
             problem_account::Entity::find()
                 .select_only()
                 .column(problem_account::Column::AccountId)
-                .column_as(problem_account::Column::ProblemId.count(), "open")
+                .column_as(
+                    Expr::expr(Func::count(Expr::col((
+                        problem_account::Entity,
+                        problem_account::Column::ProblemId,
+                    )))),
+                    "open_count",
+                )
                 .filter(problem_account::Column::AccountId.is_in(ids))
                 .filter(problem_account::Column::ProblemId.in_subquery(open.take()))
                 .group_by(problem_account::Column::AccountId)

@@ -38,6 +38,7 @@ pub use policy::{Policies, Policy};
 pub use prevention::{Prevention, PreventionError, PreventionId, PreventionStatus};
 pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};
 pub use promise::{Promise, PromiseError, PromiseStatus};
+pub use promise::{PromiseRecord, Rate};
 pub use remedy::{Remedy, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare};
 pub use state::ProblemState;
 pub use text::{Email, TextError};

@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::{ContactId, MemberId, ProblemId, PromiseId};
 
+pub mod reliability;
+
+pub use reliability::{PromiseRecord, Rate};
+
 /// Where a promise stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]

@@ -8,6 +8,7 @@
 //! Lists are keyset-paginated: a page's `next_cursor` is an opaque string; a `limit`
 //! outside 1..=200 or a malformed cursor is refused as [`StoreError::Invalid`].
 
+mod account_search;
 mod accounts;
 mod api;
 mod auth;
@@ -39,9 +40,11 @@ mod timers;
 mod validate;
 mod webhooks;
 
+pub use account_search::AccountEntry;
 pub use api::*;
 pub use error::StoreError;
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
+pub use promises::reliability::{Reliability, ReliabilityBy};
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -2,6 +2,7 @@
 
 pub(crate) mod list;
 pub(crate) mod moves;
+pub(crate) mod reliability;
 
 use makegood_domain::text::limits;
 use std::collections::HashMap;

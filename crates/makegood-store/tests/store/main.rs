@@ -24,6 +24,7 @@ mod parties;
 mod preferences;
 mod problems;
 mod promises;
+mod reliability;
 mod scheduler;
 mod search;
 mod setup;

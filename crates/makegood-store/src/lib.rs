@@ -21,6 +21,7 @@ mod duties;
 mod error;
 mod feeds;
 mod idempotency;
+mod invitations;
 mod members;
 mod migration;
 mod operations;
@@ -41,6 +42,7 @@ mod webhooks;
 
 pub use api::*;
 pub use error::StoreError;
+pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 
 /// The result of a store call.

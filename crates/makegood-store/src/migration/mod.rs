@@ -6,6 +6,7 @@ mod m0001_people_and_parties;
 mod m0002_problems_and_promises;
 mod m0003_settings;
 mod m0004_clock_and_outbox;
+mod m0006_invitations;
 
 use sea_orm_migration::prelude::*;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_problems_and_promises::Migration),
             Box::new(m0003_settings::Migration),
             Box::new(m0004_clock_and_outbox::Migration),
+            Box::new(m0006_invitations::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 mod accounts;
 mod assets;
 mod deliveries;
+mod invite;
 mod login;
 mod me;
 mod page;
@@ -18,10 +19,6 @@ mod time;
 mod today;
 
 pub use assets::ASSET_VERSION;
-#[expect(
-    unused_imports,
-    reason = "the forms being built use it; remove this line then"
-)]
 pub(crate) use page::FieldErrors;
 pub(crate) use page::{
     ButtonOnly, Chrome, PageError, PageForm, SignedIn, clear_flash, flash_redirect,
@@ -58,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(settings::routes())
         .merge(me::routes())
+        .merge(invite::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

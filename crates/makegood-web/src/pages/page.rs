@@ -205,10 +205,6 @@ fn decode(text: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct FieldErrors(pub Vec<FieldError>);
 
-#[expect(
-    dead_code,
-    reason = "the forms being built use it; remove this line then"
-)]
 impl FieldErrors {
     /// The message for `field`, if it is invalid.
     pub fn get(&self, field: &str) -> Option<&str> {

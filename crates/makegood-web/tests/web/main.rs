@@ -16,6 +16,8 @@ mod flows;
 mod lists;
 mod openapi;
 mod pages;
+mod pages_me;
+mod pages_settings;
 mod regressions;
 mod roles;
 mod route_table;

@@ -22,6 +22,7 @@ mod duties;
 mod error;
 mod feeds;
 mod idempotency;
+mod invitations;
 mod members;
 mod migration;
 mod operations;
@@ -43,6 +44,7 @@ mod webhooks;
 pub use account_search::AccountEntry;
 pub use api::*;
 pub use error::StoreError;
+pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 pub use promises::reliability::{Reliability, ReliabilityBy};
 

@@ -7,6 +7,7 @@ mod m0002_problems_and_promises;
 mod m0003_settings;
 mod m0004_clock_and_outbox;
 mod m0005_search;
+mod m0006_invitations;
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_settings::Migration),
             Box::new(m0004_clock_and_outbox::Migration),
             Box::new(m0005_search::Migration),
+            Box::new(m0006_invitations::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@
 mod accounts;
 mod assets;
 mod deliveries;
+mod invite;
 mod login;
 mod me;
 mod page;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(accounts::routes())
         .merge(settings::routes())
         .merge(me::routes())
+        .merge(invite::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

@@ -80,6 +80,13 @@ describe('the Problem page', () => {
       assert.match(await composer.innerText(), /Update to the customer — sent to 1 stakeholder \(Ada Okafor\)/);
       await inspect(page, `problem-${viewport}-new`);
 
+      // An empty message is refused beside the field; the choice is kept.
+      await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Add internal note' }).click()]);
+      await page.locator('#body-error').waitFor();
+      assert.equal(await page.getByLabel('Message').getAttribute('aria-invalid'), 'true');
+      assert.ok(await page.getByRole('radio', { name: /Internal note/ }).isChecked());
+      await inspect(page, `problem-${viewport}-refused`);
+
       // An internal note: recorded, shown as internal, and the tell clock keeps running.
       await page.getByLabel('Message').fill('Cutter was set to A5 instead of DL; checking the other jobs.');
       await send(page, page.getByRole('button', { name: 'Add internal note' }), /Internal note added/);

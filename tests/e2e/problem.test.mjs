@@ -1,6 +1,6 @@
 // The Problem page against the demo, at desktop and phone widths: the owner posts an internal
 // note (the tell clock keeps running) and a customer update (the tell clock is met), makes a
-// promise, renegotiates it and keeps it; a viewer sees the problem but no composer.
+// promise, renegotiates it and keeps it, waits on the vendor and resumes; a viewer sees the problem but no composer.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -130,6 +130,17 @@ describe('the Problem page', () => {
       assert.equal(await promises.locator('li.promise.open').count(), 0);
       assert.match(await promises.locator('li.promise.kept').innerText(), /kept/);
       await inspect(page, `problem-${viewport}-kept`);
+
+      // Waiting on the vendor pauses the fix clock; resuming runs it again.
+      const actions = page.locator('#actions');
+      await actions.getByRole('radio', { name: 'on the vendor' }).check();
+      await actions.getByLabel('Reason').fill('Printwell is re-cutting the stock');
+      await send(page, actions.getByRole('button', { name: 'Start waiting' }), /Waiting on the vendor/);
+      assert.match(await clock(page, 'Fix it').innerText(), /paused/);
+      assert.match(await page.locator('#timeline').innerText(), /Waiting on the vendor \(Sam Patel\)/);
+      await inspect(page, `problem-${viewport}-waiting`);
+      await send(page, page.locator('#actions').getByRole('button', { name: /Resume/ }), /Resumed/);
+      assert.match(await clock(page, 'Fix it').innerText(), /left/);
       await page.context().close();
 
       // A viewer reads the same page but has no composer and no forms on it.

@@ -238,3 +238,20 @@ pub async fn release_promise(
         Err(e) => draft.refuse(&state, &user, &key, e.into()).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_time_is_read_in_the_members_zone() {
+        let berlin = TimeZone::get("Europe/Berlin").unwrap();
+        let at = local_time("2026-11-22T15:30", &berlin).unwrap();
+        assert_eq!(at.to_string(), "2026-11-22T14:30:00Z");
+        assert_eq!(
+            local_time(" ", &berlin),
+            Err("give the date and time it is due")
+        );
+        assert!(local_time("tomorrow", &berlin).is_err());
+    }
+}

@@ -1,6 +1,6 @@
 // Comfort only: every page works without this script.
 // - <time data-countdown> counts down (or up, once past) every 30 s;
-// - forms with data-confirm ask before they send;
+// - a form (or the submit button pressed) with data-confirm asks before it sends;
 // - keyboard: "g" then t/p/r/a goes to Today/Problems/Promises/Accounts; "/" focuses search.
 (() => {
   'use strict';
@@ -31,8 +31,8 @@
   setInterval(tick, 30000);
 
   document.addEventListener('submit', (event) => {
-    const form = event.target;
-    const question = form.dataset && form.dataset.confirm;
+    const button = event.submitter;
+    const question = (button && button.dataset.confirm) || event.target.dataset.confirm;
     if (question && !window.confirm(question)) event.preventDefault();
   });
 

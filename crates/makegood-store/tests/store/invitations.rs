@@ -46,8 +46,7 @@ store_test! {
         assert_eq!(store.invitation("h2", now()).await.unwrap(), InvitationLookup::Expired, "replaced");
         assert!(matches!(store.invitation("h3", now()).await.unwrap(), InvitationLookup::Valid(_)));
 
-        let mut patch = makegood_store::MemberPatch::default();
-        patch.active = Some(false);
+        let patch = makegood_store::MemberPatch { active: Some(false), ..Default::default() };
         store.update_member(member.id, patch).await.unwrap();
         assert_eq!(store.invitation("h3", now()).await.unwrap(), InvitationLookup::Unknown);
         assert!(matches!(store.reinvite_member(member.id, "h4", now()).await, Err(StoreError::Conflict(_))));

@@ -35,7 +35,7 @@ describe('Accounts', () => {
       await inspect(page, `accounts-${viewport}-network`);
 
       await locations.filter({ hasText: 'Austin' }).getByRole('link').click();
-      await page.getByText('Location of').waitFor();
+      await page.getByText('Location of Sunny Side Cafés').waitFor();
       await inspect(page, `accounts-${viewport}-location`);
       await page.context().close();
     });

@@ -14,7 +14,7 @@ use makegood_store::{NewAccount, PageRequest};
 use serde::Deserialize;
 
 use self::forms::{AccountForm, Outcome, field_errors};
-use super::page::FieldErrors;
+use super::FieldErrors;
 use super::{Chrome, PageError, PageForm, SignedIn, flash_redirect, render};
 use crate::state::AppState;
 

@@ -87,7 +87,7 @@ async fn accounts_are_added_with_errors_beside_the_fields(backend: Backend) {
     );
     let none = browser.get("/accounts?q=zzz").await;
     assert!(
-        none.text.contains("No account’s name contains"),
+        none.text.contains("No account's name contains"),
         "{}",
         none.text
     );

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::forms::{AccountForm, ContactForm, Outcome, field_errors};
 use super::{ParentChoice, parent_choices};
-use crate::pages::page::FieldErrors;
+use crate::pages::FieldErrors;
 use crate::pages::promises::reliability::ReliabilityRow;
 use crate::pages::promises::rows::{Names, PromiseRow};
 use crate::pages::{

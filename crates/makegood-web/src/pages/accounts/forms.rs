@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use crate::api::types::Check;
 use crate::error::AppError;
+use crate::pages::FieldErrors;
 use crate::pages::PageError;
-use crate::pages::page::FieldErrors;
 
 /// A form's result: done, or the errors to show beside its fields.
 pub enum Outcome<T> {

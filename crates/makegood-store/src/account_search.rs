@@ -2,18 +2,16 @@
 
 use std::collections::HashMap;
 
-use makegood_domain::{Account, AccountId, Status};
+use makegood_domain::{Account, Status};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 
+use crate::accounts;
 use crate::convert::name_of;
-use crate::cursor::{Cursor, Keyset, after_name, page};
+use crate::cursor::page;
 use crate::db::{account, problem, problem_account};
 use crate::error::DbResult;
 use crate::{Page, PageRequest, Result, Store};
-
-/// The same cursors as the plain account list.
-const LIST: &str = "accounts";
 
 /// An account as the directory lists it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -44,30 +42,12 @@ impl Store {
         name: Option<&str>,
         page_request: &PageRequest,
     ) -> Result<Page<AccountEntry>> {
-        let keyset = Keyset::of(page_request, LIST)?;
         let mut query = account::Entity::find();
         if let Some(name) = name.filter(|n| !n.trim().is_empty()) {
             let lower = Func::lower(Expr::col((account::Entity, account::Column::Name)));
             query = query.filter(Expr::expr(lower).like(contains(name)));
         }
-        if let Some(after) = &keyset.after {
-            query = query.filter(after_name(
-                account::Column::Name,
-                account::Column::Id,
-                after,
-            ));
-        }
-        let rows = query
-            .order_by_asc(account::Column::Name)
-            .order_by_asc(account::Column::Id)
-            .limit(keyset.fetch())
-            .all(&self.db)
-            .await
-            .db()?;
-        let (rows, next) = keyset.finish(rows, |a| Cursor {
-            s: Some(a.name.clone()),
-            ..Cursor::new(LIST, a.id)
-        });
+        let (rows, next) = accounts::by_name(self, query, page_request).await?;
         let ids: Vec<i64> = rows.iter().map(|a| a.id).collect();
         let mut open = Query::select();
         open.column((problem::Entity, problem::Column::Id))
@@ -103,12 +83,7 @@ impl Store {
                     .get(&a.id)
                     .and_then(|n| u64::try_from(*n).ok())
                     .unwrap_or(0),
-                account: Account {
-                    id: AccountId(a.id),
-                    name: a.name,
-                    parent: a.parent_id.map(AccountId),
-                    tier: a.tier,
-                },
+                account: accounts::to_account(a),
             })
             .collect();
         Ok(page(entries, next))

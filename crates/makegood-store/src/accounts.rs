@@ -4,7 +4,7 @@ use makegood_domain::text::limits;
 use makegood_domain::{Account, AccountId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel,
-    NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    NotSet, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 
 use crate::cursor::{Cursor, Keyset, after_name, page};
@@ -17,7 +17,7 @@ const LIST: &str = "accounts";
 /// How deep a chain of parents may go; also stops a walk through a corrupted cycle.
 const MAX_DEPTH: usize = 32;
 
-fn to_account(a: account::Model) -> Account {
+pub(crate) fn to_account(a: account::Model) -> Account {
     Account {
         id: AccountId(a.id),
         name: a.name,
@@ -89,11 +89,21 @@ pub(crate) async fn list(
     parent: Option<AccountId>,
     page_request: &PageRequest,
 ) -> Result<Page<Account>> {
-    let keyset = Keyset::of(page_request, LIST)?;
     let mut query = account::Entity::find();
     if let Some(parent) = parent {
         query = query.filter(account::Column::ParentId.eq(parent.0));
     }
+    let (rows, next) = by_name(store, query, page_request).await?;
+    Ok(page(rows.into_iter().map(to_account).collect(), next))
+}
+
+/// One keyset page of the accounts `query` selects, by name then id, and the next cursor.
+pub(crate) async fn by_name(
+    store: &Store,
+    mut query: Select<account::Entity>,
+    page_request: &PageRequest,
+) -> Result<(Vec<account::Model>, Option<String>)> {
+    let keyset = Keyset::of(page_request, LIST)?;
     if let Some(after) = &keyset.after {
         query = query.filter(after_name(
             account::Column::Name,
@@ -108,11 +118,10 @@ pub(crate) async fn list(
         .all(&store.db)
         .await
         .db()?;
-    let (rows, next) = keyset.finish(rows, |a| Cursor {
+    Ok(keyset.finish(rows, |a| Cursor {
         s: Some(a.name.clone()),
         ..Cursor::new(LIST, a.id)
-    });
-    Ok(page(rows.into_iter().map(to_account).collect(), next))
+    }))
 }
 
 pub(crate) async fn update(store: &Store, id: AccountId, patch: AccountPatch) -> Result<Account> {

@@ -22,6 +22,8 @@ pub enum ClockKind {
     Fix,
     /// Promise made → kept.
     Promise,
+    /// Remedy proposed above the proposer's authority → approved or rejected.
+    Approval,
 }
 
 /// Where a clock stands.

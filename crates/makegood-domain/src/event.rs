@@ -3,7 +3,10 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{ClockKind, EventId, MemberId, Outcome, ProblemId, PromiseId, Severity, WaitingOn};
+use crate::{
+    ClockKind, EventId, MemberId, Money, Outcome, ProblemId, PromiseId, RemedyId, RemedyKind,
+    Severity, VendorId, WaitingOn,
+};
 
 /// Something that happened to a problem (or a promise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -101,6 +104,37 @@ pub enum EventKind {
         #[schema(value_type = String, format = DateTime)]
         due_at: Timestamp,
     },
+    /// A remedy was proposed; within the proposer's authority it is approved at once,
+    /// otherwise (`approval_required`) it waits for a supervisor or admin.
+    RemedyProposed {
+        remedy: RemedyId,
+        kind: RemedyKind,
+        description: String,
+        cost: Money,
+        net_cost: Money,
+        approval_required: bool,
+    },
+    /// A waiting remedy was approved by a supervisor or admin whose authority covers it.
+    RemedyApproved {
+        remedy: RemedyId,
+    },
+    /// A waiting remedy was refused, with the reason.
+    RemedyRejected {
+        remedy: RemedyId,
+        reason: String,
+    },
+    /// An approved remedy was given to the customer.
+    RemedyDelivered {
+        remedy: RemedyId,
+        #[schema(value_type = String, format = DateTime)]
+        delivered_at: Timestamp,
+    },
+    /// The vendor paid (or credited) their share of a remedy.
+    VendorShareReceived {
+        remedy: RemedyId,
+        vendor: VendorId,
+        amount: Money,
+    },
 }
 
 impl EventKind {
@@ -124,6 +158,11 @@ impl EventKind {
         "promise_broken",
         "clock_warning",
         "clock_breached",
+        "remedy_proposed",
+        "remedy_approved",
+        "remedy_rejected",
+        "remedy_delivered",
+        "vendor_share_received",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -147,6 +186,11 @@ impl EventKind {
             EventKind::PromiseBroken { .. } => "promise_broken",
             EventKind::ClockWarning { .. } => "clock_warning",
             EventKind::ClockBreached { .. } => "clock_breached",
+            EventKind::RemedyProposed { .. } => "remedy_proposed",
+            EventKind::RemedyApproved { .. } => "remedy_approved",
+            EventKind::RemedyRejected { .. } => "remedy_rejected",
+            EventKind::RemedyDelivered { .. } => "remedy_delivered",
+            EventKind::VendorShareReceived { .. } => "vendor_share_received",
         }
     }
 

@@ -31,7 +31,7 @@ pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
 };
 pub use member::{Action, Member, Preferences, Role};
-pub use money::{Currency, Money};
+pub use money::{AmountError, Currency, Money};
 pub use notice::{AlertKind, Channel, Notice, Recipient};
 pub use party::{Account, Contact, Vendor};
 pub use policy::{Policies, Policy};
@@ -39,6 +39,8 @@ pub use prevention::{Prevention, PreventionError, PreventionId, PreventionStatus
 pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};
 pub use promise::{Promise, PromiseError, PromiseStatus};
 pub use promise::{PromiseRecord, Rate};
-pub use remedy::{Remedy, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare};
+pub use remedy::{
+    NewRemedy, Remedy, RemedyApproval, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare,
+};
 pub use state::ProblemState;
 pub use text::{Email, TextError};

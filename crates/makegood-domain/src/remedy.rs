@@ -6,6 +6,7 @@
 //! Authority covers only its own currency: a cost in another currency is never "within" it.
 
 mod approval;
+mod duty;
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,7 @@ pub enum RemedyKind {
     Discount,
     /// Something given as an apology.
     Gift,
+    /// Anything else.
     Other,
 }
 
@@ -44,6 +46,14 @@ impl RemedyKind {
         RemedyKind::Gift,
         RemedyKind::Other,
     ];
+
+    /// What it is called in a sentence ("approve the redo"): the API name, `remedy` for other.
+    pub fn noun(self) -> &'static str {
+        match self {
+            RemedyKind::Other => "remedy",
+            kind => kind.as_str(),
+        }
+    }
 
     /// The API name.
     pub fn as_str(self) -> &'static str {

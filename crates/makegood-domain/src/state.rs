@@ -151,7 +151,12 @@ impl ProblemState {
             | PromiseReleased { .. }
             | PromiseBroken { .. }
             | ClockWarning { .. }
-            | ClockBreached { .. } => {}
+            | ClockBreached { .. }
+            | RemedyProposed { .. }
+            | RemedyApproved { .. }
+            | RemedyRejected { .. }
+            | RemedyDelivered { .. }
+            | VendorShareReceived { .. } => {}
         }
         Ok(())
     }

@@ -103,7 +103,36 @@ pub fn every_kind() -> Vec<EventKind> {
             clock: ClockKind::Fix,
             due_at: hour(24),
         },
+        RemedyProposed {
+            remedy: crate::RemedyId(1),
+            kind: crate::RemedyKind::Redo,
+            description: "a reprint".into(),
+            cost: eur(200_000),
+            net_cost: eur(80_000),
+            approval_required: false,
+        },
+        RemedyApproved {
+            remedy: crate::RemedyId(1),
+        },
+        RemedyRejected {
+            remedy: crate::RemedyId(1),
+            reason: "too dear".into(),
+        },
+        RemedyDelivered {
+            remedy: crate::RemedyId(1),
+            delivered_at: hour(30),
+        },
+        VendorShareReceived {
+            remedy: crate::RemedyId(1),
+            vendor: crate::VendorId(2),
+            amount: eur(120_000),
+        },
     ]
+}
+
+/// `minor` cents of EUR.
+fn eur(minor: i64) -> crate::Money {
+    crate::Money::new(minor, crate::Currency::new("EUR").expect("a currency code"))
 }
 
 /// Any instant in 2020..2030.

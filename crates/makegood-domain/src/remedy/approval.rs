@@ -1,14 +1,14 @@
 //! The approval clock: a waiting remedy must be decided within a set time (24 h by default).
 //!
-//! `ClockKind` has no approval kind, so the approval clock is its own small type with the same
-//! semantics as the problem clocks: ok, then warning once 20% of the time is left, breached
-//! after the due time; met or missed once decided (approved or rejected).
+//! The approval clock has the same semantics as the problem clocks: ok, then warning once 20%
+//! of the time is left, breached after the due time; met or missed once decided (approved or
+//! rejected). [`RemedyApproval::clock`] shows it as a [`Clock`] of kind [`ClockKind::Approval`].
 
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::{Remedy, RemedyStatus};
-use crate::ClockState;
+use crate::{Clock, ClockKind, ClockState};
 
 /// How long a waiting remedy may wait for a decision, unless a policy says otherwise.
 pub const DEFAULT_APPROVAL_WITHIN: SignedDuration = SignedDuration::from_hours(24);
@@ -32,6 +32,20 @@ pub struct RemedyApproval {
     /// When it was approved or rejected.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub decided_at: Option<Timestamp>,
+}
+
+impl RemedyApproval {
+    /// The approval clock as a [`Clock`] of kind [`ClockKind::Approval`], as duties carry it.
+    pub fn clock(&self) -> Clock {
+        Clock {
+            kind: ClockKind::Approval,
+            state: self.state,
+            started_at: self.started_at,
+            warn_at: Some(self.warn_at),
+            due_at: Some(self.due_at),
+            stopped_at: self.decided_at,
+        }
+    }
 }
 
 /// The warning time of a deadline `span` long that is due at `due_at`: `percent` of the span

@@ -84,6 +84,9 @@ pub enum Action {
     ManageOthersTokens,
     /// Manage webhooks and the outbox (see and retry deliveries).
     ManageIntegrations,
+    /// Approve or reject remedies awaiting approval (within one's remedy authority, which
+    /// [`crate::Remedy::approve`] checks).
+    DecideRemedies,
 }
 
 /// A person on the team.
@@ -179,6 +182,17 @@ mod tests {
         let mut gone = member(Role::Admin);
         gone.active = false;
         assert!(!gone.may(Action::Read, None));
+    }
+
+    #[test]
+    fn only_supervisors_and_admins_decide_remedies() {
+        for role in Role::ALL {
+            assert_eq!(
+                role.allows(Action::DecideRemedies),
+                matches!(role, Role::Supervisor | Role::Admin),
+                "{role:?}"
+            );
+        }
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub mod limits {
     pub const WEBHOOK_NAME: usize = 100;
     /// A webhook endpoint's URL.
     pub const URL: usize = 2_000;
+    /// What the customer is told a remedy gives them.
+    pub const REMEDY: usize = 1_000;
 }
 
 /// Why a piece of text was refused.

@@ -1,7 +1,8 @@
 //! Duties: what the running clocks ask of people now, most urgent first.
 //!
 //! Candidates come from the indexed deadlines only: problems by next due time (all breached
-//! ones come first) and by next warning time, open promises by due time and warning time.
+//! ones come first) and by next warning time, open promises by due time and warning time,
+//! remedies awaiting approval by approval deadline.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -180,6 +181,7 @@ pub(crate) async fn duties_in<C: ConnectionTrait>(
         duties.extend(Duty::for_promise(&v.promise, &customer, clock, problem));
     }
 
+    duties.extend(crate::remedies::duties::duties(txn, member, now, take).await?);
     if let Some(m) = member {
         duties.retain(|d| d.member == m);
     }

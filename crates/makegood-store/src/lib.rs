@@ -33,6 +33,7 @@ mod policies;
 mod preferences;
 mod problems;
 mod promises;
+mod remedies;
 mod scheduler;
 mod setup;
 #[cfg(feature = "testing")]
@@ -47,6 +48,7 @@ pub use error::StoreError;
 pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 pub use promises::reliability::{Reliability, ReliabilityBy};
+pub use remedies::{RemedyFilter, RemedyListState, RemedyView};
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -24,6 +24,9 @@ pub(crate) const BREACH: &str = "breach";
 pub(crate) enum Subject {
     Problem(i64),
     Promise(i64),
+    /// A remedy's approval clock; its rows also carry the remedy's problem, so the scheduler
+    /// leaves them while a write holds that problem.
+    Remedy(i64),
 }
 
 impl Subject {
@@ -31,6 +34,7 @@ impl Subject {
         match self {
             Subject::Problem(id) => format!("problem:{id}"),
             Subject::Promise(id) => format!("promise:{id}"),
+            Subject::Remedy(id) => format!("remedy:{id}"),
         }
     }
 }
@@ -69,6 +73,16 @@ fn transitions(clock: ClockKind, warn_at: Option<Timestamp>, due_at: Timestamp) 
 }
 
 async fn replace<C: ConnectionTrait>(c: &C, subject: Subject, planned: Vec<Planned>) -> Result<()> {
+    replace_in(c, subject, None, planned).await
+}
+
+/// Like [`replace`]; `problem` is the problem a remedy's rows carry.
+async fn replace_in<C: ConnectionTrait>(
+    c: &C,
+    subject: Subject,
+    problem: Option<i64>,
+    planned: Vec<Planned>,
+) -> Result<()> {
     let key = subject.key();
     timer::Entity::delete_many()
         .filter(timer::Column::Subject.eq(key.clone()))
@@ -82,6 +96,7 @@ async fn replace<C: ConnectionTrait>(c: &C, subject: Subject, planned: Vec<Plann
     let (problem_id, promise_id) = match subject {
         Subject::Problem(id) => (Some(id), None),
         Subject::Promise(id) => (None, Some(id)),
+        Subject::Remedy(_) => (problem, None),
     };
     let rows = planned.into_iter().map(|p| timer::ActiveModel {
         id: NotSet,
@@ -151,4 +166,21 @@ pub(crate) async fn sync_promise_id<C: ConnectionTrait>(c: &C, id: i64) -> Resul
         .db()?
         .ok_or(StoreError::not_found("promise"))?;
     sync_promise(c, &row).await
+}
+
+/// Brings a remedy's pending timers in line with its row: a remedy awaiting approval warns
+/// and breaches on its approval clock; a decided one (or one that needed no approval) has none.
+pub(crate) async fn sync_remedy<C: ConnectionTrait>(
+    c: &C,
+    row: &crate::remedies::RemedyRow,
+) -> Result<()> {
+    let planned = match (row.status.as_str(), row.approval_warn_at, row.approval_due_at) {
+        (crate::remedies::AWAITING, warn, Some(due)) => transitions(
+            ClockKind::Approval,
+            warn.map(from_db).transpose()?,
+            from_db(due)?,
+        ),
+        _ => Vec::new(),
+    };
+    replace_in(c, Subject::Remedy(row.id), Some(row.problem_id), planned).await
 }

@@ -59,6 +59,45 @@ impl Duty {
     }
 }
 
+impl Duty {
+    /// The duty a waiting remedy that nobody's authority covers gives `admin`: raise someone's
+    /// authority (or their own), so that the approval does not stall. `None` once decided or
+    /// for anyone but an active admin.
+    pub fn for_remedy_without_approver(
+        remedy: &Remedy,
+        approval: &RemedyApproval,
+        customer: &str,
+        problem: ProblemRef,
+        admin: &Member,
+    ) -> Option<Duty> {
+        let running = matches!(
+            approval.state,
+            ClockState::Ok | ClockState::Warning | ClockState::Breached
+        );
+        if !running
+            || remedy.status != RemedyStatus::AwaitingApproval
+            || !admin.active
+            || admin.role != crate::Role::Admin
+        {
+            return None;
+        }
+        let net = remedy.net_cost().unwrap_or(remedy.cost);
+        Some(Duty {
+            kind: DutyKind::Approval,
+            member: admin.id,
+            clock: approval.clock(),
+            summary: format!(
+                "Find an approver for the {} for {customer} on {} ({}): no one's remedy authority covers it",
+                remedy.kind.noun(),
+                problem.number,
+                net.label()
+            ),
+            problem: Some(problem),
+            promise: None,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::{eur, member, reprint, share, waiting};
@@ -109,6 +148,24 @@ mod tests {
         let mut gone = boss.clone();
         gone.active = false;
         assert!(Duty::for_remedy(&remedy, &approval, "Acme", mg12(), &gone).is_none());
+    }
+
+    #[test]
+    fn a_remedy_nobody_can_approve_asks_the_admins_to_find_an_approver() {
+        let remedy = waiting();
+        let approval = remedy.approval_clock(hours(24), hour(1)).unwrap();
+        let admin = member(3, Role::Admin, eur(100));
+        let duty =
+            Duty::for_remedy_without_approver(&remedy, &approval, "Acme", mg12(), &admin).unwrap();
+        assert_eq!(
+            duty.summary,
+            "Find an approver for the redo for Acme on MG-12 (EUR 2,000.00): no one's remedy authority covers it"
+        );
+        assert_eq!((duty.member, duty.clock.state), (admin.id, ClockState::Ok));
+        let lead = member(4, Role::Supervisor, eur(100));
+        assert!(
+            Duty::for_remedy_without_approver(&remedy, &approval, "Acme", mg12(), &lead).is_none()
+        );
     }
 
     #[test]

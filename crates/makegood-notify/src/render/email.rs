@@ -201,6 +201,7 @@ fn clock_label(kind: ClockKind) -> &'static str {
         ClockKind::Update => "update interval",
         ClockKind::Fix => "time to fix",
         ClockKind::Promise => "promise",
+        ClockKind::Approval => "remedy approval",
     }
 }
 

@@ -26,7 +26,7 @@ pub(crate) fn preferences(row: Option<&member_preference::Model>) -> Result<Pref
 }
 
 /// When a member may be sent an alert of `kind` raised at `now`.
-fn not_before(
+pub(crate) fn not_before(
     m: &member::Model,
     prefs: &Preferences,
     kind: AlertKind,

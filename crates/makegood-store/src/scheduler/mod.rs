@@ -91,6 +91,9 @@ async fn subject_free<C: ConnectionTrait>(c: &C, t: &timer::Model) -> Result<boo
 
 /// Acts on one claimed timer.
 async fn fire<C: ConnectionTrait>(c: &C, t: &timer::Model, now: Timestamp) -> Result<()> {
+    if let Some(remedy) = crate::remedies::clock::remedy_of(t) {
+        return crate::remedies::clock::fire(c, t, remedy, now).await;
+    }
     let clock: ClockKind = parse_name(&t.clock)?;
     let at = from_db(t.at)?;
     let due_at = from_db(t.due_at)?;

@@ -26,6 +26,7 @@ mod preferences;
 mod problems;
 mod promises;
 mod reliability;
+mod remedies;
 mod scheduler;
 mod search;
 mod setup;

@@ -29,6 +29,7 @@ fn clock_name(kind: ClockKind) -> &'static str {
         ClockKind::Update => "update",
         ClockKind::Fix => "fix",
         ClockKind::Promise => "promise",
+        ClockKind::Approval => "approval",
     }
 }
 

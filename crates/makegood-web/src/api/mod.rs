@@ -14,6 +14,7 @@ pub mod preferences;
 pub mod problem_actions;
 pub mod problems;
 pub mod promises;
+pub mod remedies;
 pub mod tokens;
 pub mod types;
 pub mod vendors;
@@ -103,6 +104,16 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::rotate_webhook_secret))
         .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(deliveries::get_delivery))
-        .routes(routes!(deliveries::retry_delivery));
+        .routes(routes!(deliveries::retry_delivery))
+        .routes(routes!(
+            remedies::list_problem_remedies,
+            remedies::propose_remedy
+        ))
+        .routes(routes!(remedies::list_remedies))
+        .routes(routes!(remedies::get_remedy))
+        .routes(routes!(remedies::approve_remedy))
+        .routes(routes!(remedies::reject_remedy))
+        .routes(routes!(remedies::deliver_remedy))
+        .routes(routes!(remedies::receive_vendor_share));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -7,6 +7,7 @@
 mod actions;
 mod composer;
 mod promises;
+mod remedies;
 mod view;
 mod words;
 
@@ -52,6 +53,7 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{key}/close", post(actions::close))
         .route("/problems/{key}/reopen", post(actions::reopen))
         .route("/problems/{key}/owner", post(actions::change_owner))
+        .merge(remedies::forms::routes())
 }
 
 /// The page's query: which way the composer starts, and where the timeline page starts.
@@ -128,6 +130,8 @@ pub struct Draft {
     pub errors: FieldErrors,
     /// A refusal that is about no one field (a refused transition).
     pub alert: Option<String>,
+    /// A refused remedy form.
+    pub remedy: remedies::RemedyDraft,
 }
 
 impl Draft {

@@ -60,6 +60,7 @@ pub struct ProblemPage {
     pub owner_id: i64,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub draft: Draft,
+    pub remedies: super::remedies::RemedyPanel,
 }
 
 impl ProblemPage {
@@ -268,6 +269,7 @@ async fn build(
         })
         .collect();
     let can_work = me.may(Action::WorkProblems, None);
+    let remedies = super::remedies::panel(state, user, p, &member_names).await?;
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -310,6 +312,7 @@ async fn build(
         owner_id: p.owner.0,
         outcomes: OUTCOMES.iter().map(|(v, _, w)| (*v, *w)).collect(),
         draft,
+        remedies,
     })
 }
 

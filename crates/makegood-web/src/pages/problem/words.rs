@@ -186,6 +186,14 @@ impl EventRow {
                 ),
                 None,
             ),
+            kind @ (EventKind::RemedyProposed { .. }
+            | EventKind::RemedyApproved { .. }
+            | EventKind::RemedyRejected { .. }
+            | EventKind::RemedyDelivered { .. }
+            | EventKind::VendorShareReceived { .. }) => {
+                let (lead, body) = super::remedies::event_words(kind, &who, |t| names.at(t));
+                ("remedy", "", lead, body)
+            }
         };
         Self {
             class,
@@ -204,6 +212,7 @@ pub fn clock_word(kind: ClockKind) -> &'static str {
         ClockKind::Update => "Next update to the customer",
         ClockKind::Fix => "Fix it",
         ClockKind::Promise => "Keep the promise",
+        ClockKind::Approval => "Decide the remedy",
     }
 }
 

@@ -46,7 +46,8 @@ impl DutyRow {
             (ClockKind::Promise, Some(n)) => (format!("/problems/{n}#promises"), "See the promise"),
             (ClockKind::Promise, None) => ("/promises?state=open".to_owned(), "See the promise"),
             (ClockKind::Fix, Some(n)) => (format!("/problems/{n}"), "Open the problem"),
-            (ClockKind::Fix | ClockKind::Tell | ClockKind::Update, None) => {
+            (ClockKind::Approval, Some(n)) => (format!("/problems/{n}#remedies"), "Decide it"),
+            (ClockKind::Fix | ClockKind::Tell | ClockKind::Update | ClockKind::Approval, None) => {
                 ("/problems".to_owned(), "Open the problems")
             }
         };

@@ -59,6 +59,7 @@ pub struct World {
     pub webhook: Webhook,
     /// A pending outbox message (an alert to the agent).
     pub delivery: i64,
+    pub remedies: crate::fixture_remedies::Remedies,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -237,7 +238,10 @@ impl World {
         )
         .await
         .unwrap();
+        let remedies =
+            crate::fixture_remedies::Remedies::new(app, team, &problem, vendor.id).await;
         Self {
+            remedies,
             calendar,
             webhook,
             delivery,

@@ -433,5 +433,64 @@ pub fn cases() -> Vec<Case> {
             none,
             ADMIN
         ),
+        // remedies: everyone reads, workers propose and deliver, leads decide
+        case!("GET", |c| format!("{}/remedies", problem(c)), none, ALL),
+        case!(
+            "POST",
+            |c| format!("{}/remedies", problem(c)),
+            |_| Some(json!({
+                "kind": "refund", "description": "A refund of the setup fee",
+                "cost": {"minor": 5_000, "currency": "EUR"}
+            })),
+            WORKERS
+        ),
+        case!(
+            "GET",
+            |_| "/api/v1/remedies?state=awaiting_approval".into(),
+            none,
+            ALL
+        ),
+        case!(
+            "GET",
+            |c| format!("/api/v1/remedies/{}", c.world.remedies.awaiting.remedy.id),
+            none,
+            ALL
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/remedies/{}/approve",
+                c.world.remedies.awaiting.remedy.id
+            ),
+            none,
+            LEADS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/remedies/{}/reject",
+                c.world.remedies.awaiting.remedy.id
+            ),
+            |_| Some(json!({"reason": "a discount will do"})),
+            LEADS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/remedies/{}/deliver",
+                c.world.remedies.approved.remedy.id
+            ),
+            none,
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/remedies/{}/receive-vendor-share",
+                c.world.remedies.approved.remedy.id
+            ),
+            none,
+            WORKERS
+        ),
     ]
 }

@@ -23,6 +23,7 @@ mod pages_problem;
 mod pages_problem_forms;
 mod pages_problems;
 mod pages_promises;
+mod pages_remedies;
 mod pages_settings;
 mod pages_today;
 mod regressions;

@@ -253,6 +253,7 @@ impl Demo<'_> {
                 c = self.currency
             ),
         }).await?;
+        self.remedies((print, sam), (mg, maya), stackhouse).await?;
 
         // A franchise network: online ordering down at four of its locations, nobody told yet.
         let sunny = self.account("Sunny Side Cafés", None).await?;

@@ -86,7 +86,9 @@ pub enum AmountError {
     Empty,
     #[error("an amount cannot be negative")]
     Negative,
-    #[error("“{0}” is not an amount; write it like 250, 2000 or 2,000.50 (a point before the cents)")]
+    #[error(
+        "“{0}” is not an amount; write it like 250, 2000 or 2,000.50 (a point before the cents)"
+    )]
     NotAnAmount(String),
     #[error("“{0}” has more than two decimals; give the cents at most, like 12.34")]
     TooPrecise(String),
@@ -115,9 +117,8 @@ impl Money {
         let whole: String = if whole.contains(',') {
             let mut groups = whole.split(',');
             let first = groups.next().unwrap_or_default();
-            let grouped = digits(first)
-                && first.len() <= 3
-                && groups.all(|g| g.len() == 3 && digits(g));
+            let grouped =
+                digits(first) && first.len() <= 3 && groups.all(|g| g.len() == 3 && digits(g));
             if !grouped {
                 return Err(bad());
             }
@@ -220,11 +221,22 @@ mod tests {
         }
         assert_eq!(read(""), Err(AmountError::Empty));
         assert_eq!(read("-5"), Err(AmountError::Negative));
-        assert_eq!(read("12.345"), Err(AmountError::TooPrecise("12.345".into())));
-        for bad in ["2,50", "20,00.00", "1,2345", "abc", "1.2.3", "1e3", "+5", "1.", ",100"] {
-            assert!(matches!(read(bad), Err(AmountError::NotAnAmount(_))), "{bad}");
+        assert_eq!(
+            read("12.345"),
+            Err(AmountError::TooPrecise("12.345".into()))
+        );
+        for bad in [
+            "2,50", "20,00.00", "1,2345", "abc", "1.2.3", "1e3", "+5", "1.", ",100",
+        ] {
+            assert!(
+                matches!(read(bad), Err(AmountError::NotAnAmount(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(read("99999999999999999999"), Err(AmountError::TooLarge(_))));
+        assert!(matches!(
+            read("99999999999999999999"),
+            Err(AmountError::TooLarge(_))
+        ));
     }
 
     #[test]

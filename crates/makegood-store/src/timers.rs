@@ -174,7 +174,11 @@ pub(crate) async fn sync_remedy<C: ConnectionTrait>(
     c: &C,
     row: &crate::remedies::RemedyRow,
 ) -> Result<()> {
-    let planned = match (row.status.as_str(), row.approval_warn_at, row.approval_due_at) {
+    let planned = match (
+        row.status.as_str(),
+        row.approval_warn_at,
+        row.approval_due_at,
+    ) {
         (crate::remedies::AWAITING, warn, Some(due)) => transitions(
             ClockKind::Approval,
             warn.map(from_db).transpose()?,

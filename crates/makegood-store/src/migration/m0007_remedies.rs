@@ -57,7 +57,9 @@ impl MigrationTrait for Migration {
                 .col(big_integer_null(Remedies::VendorId))
                 .col(big_integer_null(Remedies::VendorShareMinor))
                 .col(boolean(Remedies::VendorShareReceived).default(false))
-                .col(timestamp_with_time_zone_null(Remedies::VendorShareReceivedAt))
+                .col(timestamp_with_time_zone_null(
+                    Remedies::VendorShareReceivedAt,
+                ))
                 .col(big_integer(Remedies::NetMinor))
                 .col(big_integer(Remedies::ProposedBy))
                 .col(timestamp_with_time_zone(Remedies::ProposedAt))

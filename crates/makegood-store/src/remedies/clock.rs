@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 use jiff::Timestamp;
-use makegood_domain::{AlertKind, ClockKind, EventKind, MemberId, Notice, ProblemId, Recipient, Role};
+use makegood_domain::{
+    AlertKind, ClockKind, EventKind, MemberId, Notice, ProblemId, Recipient, Role,
+};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::duties::customer_names;
@@ -50,9 +52,17 @@ pub(crate) async fn fire<C: ConnectionTrait>(
     }
     let clock = ClockKind::Approval;
     let (event, kind, dated) = if warning {
-        (EventKind::ClockWarning { clock, due_at }, AlertKind::Warning, at)
+        (
+            EventKind::ClockWarning { clock, due_at },
+            AlertKind::Warning,
+            at,
+        )
     } else {
-        (EventKind::ClockBreached { clock, due_at }, AlertKind::Breach, due_at)
+        (
+            EventKind::ClockBreached { clock, due_at },
+            AlertKind::Breach,
+            due_at,
+        )
     };
     append_as_of(c, Some(r.problem_id), None, dated, None, &event, now).await?;
     alert(c, &r, kind, due_at, now).await

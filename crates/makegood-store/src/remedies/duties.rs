@@ -13,10 +13,10 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use super::entity::remedy;
 use super::record::{AWAITING, to_remedy};
+use crate::Result;
 use crate::db::{account, member, problem, problem_account};
 use crate::error::DbResult;
 use crate::members::to_member;
-use crate::Result;
 
 /// The name of each problem's first account, by problem id.
 pub(crate) async fn customer_names<C: ConnectionTrait>(

@@ -5,7 +5,7 @@ use makegood_domain::RemedyId;
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::entity::remedy;
-use super::record::{AWAITING, APPROVED, DELIVERED, REJECTED, row, view};
+use super::record::{APPROVED, AWAITING, DELIVERED, REJECTED, row, view};
 use super::{RemedyFilter, RemedyListState, RemedyView};
 use crate::convert::to_db;
 use crate::cursor::{Cursor, Keyset, page};

@@ -12,9 +12,9 @@ use makegood_domain::{
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter};
 use sea_orm::{ConnectionTrait, DatabaseTransaction};
 
+use super::RemedyView;
 use super::entity::remedy;
 use super::record::{approval_times, row, status_columns, to_remedy, view};
-use super::RemedyView;
 use crate::convert::{micros, name_of, to_db, to_db_opt};
 use crate::db::vendor;
 use crate::error::DbResult;
@@ -117,7 +117,15 @@ pub(crate) async fn propose(store: &Store, actor: Actor, new: NewRemedy) -> Resu
         net_cost: net,
         approval_required: remedy.approval_required,
     };
-    append(&txn, Some(problem.id), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(problem.id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = view(&row, now)?;
     txn.commit().await.db()?;
     Ok(view)
@@ -178,7 +186,15 @@ async fn decide(
     let mut remedy = to_remedy(&r)?;
     let event = step(&mut remedy, &who, now)?;
     let saved = save(&txn, &r, status_columns(&remedy)).await?;
-    append(&txn, Some(r.problem_id), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(r.problem_id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = view(&saved, now)?;
     txn.commit().await.db()?;
     Ok(view)
@@ -243,7 +259,10 @@ pub(crate) async fn receive_share(
     let txn = store.write().await?;
     let r = load_for_move(&txn, id, if_match).await?;
     let mut remedy = to_remedy(&r)?;
-    if matches!(remedy.status, makegood_domain::RemedyStatus::Rejected { .. }) {
+    if matches!(
+        remedy.status,
+        makegood_domain::RemedyStatus::Rejected { .. }
+    ) {
         return Err(StoreError::Conflict(
             "the remedy was rejected, so no vendor share is due".into(),
         ));
@@ -269,7 +288,15 @@ pub(crate) async fn receive_share(
         vendor: share.vendor,
         amount: share.amount,
     };
-    append(&txn, Some(r.problem_id), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(r.problem_id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = view(&saved, now)?;
     txn.commit().await.db()?;
     Ok(view)

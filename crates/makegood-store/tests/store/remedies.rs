@@ -380,4 +380,3 @@ store_test! {
         assert!(approvals(store.duties(Some(high.id), t, 50).await.unwrap()).is_empty());
     }
 }
-

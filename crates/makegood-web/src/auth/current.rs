@@ -51,9 +51,7 @@ impl CurrentMember {
             Action::ManageOwnTokens => "manage API tokens",
             Action::ManageOthersTokens => "manage other members' API tokens",
             Action::ManageIntegrations => "manage webhooks or deliveries",
-            Action::DecideRemedies => {
-                "approve or reject remedies (a supervisor or admin does)"
-            }
+            Action::DecideRemedies => "approve or reject remedies (a supervisor or admin does)",
         };
         Err(AppError::Forbidden(format!(
             "as {} you may not {what}",

@@ -2,9 +2,7 @@
 //! of 1,000), and a credit for Brightline that Maya gave within her authority, delivered,
 //! Stackhouse's share still owed.
 
-use makegood_domain::{
-    MemberId, Money, NewRemedy, ProblemId, RemedyKind, VendorId, VendorShare,
-};
+use makegood_domain::{MemberId, Money, NewRemedy, ProblemId, RemedyKind, VendorId, VendorShare};
 use makegood_store::Actor;
 
 use super::{Demo, H, ago};
@@ -42,7 +40,8 @@ impl Demo<'_> {
                 NewRemedy {
                     problem: outage.0,
                     kind: RemedyKind::Credit,
-                    description: "A credit of one month's support retainer on the next invoice".into(),
+                    description: "A credit of one month's support retainer on the next invoice"
+                        .into(),
                     cost: money(60_000),
                     vendor_share: Some(VendorShare {
                         vendor: stackhouse,

@@ -17,7 +17,10 @@ use crate::state::AppState;
 
 /// Every kind, as the form offers them: value and words.
 pub const KINDS: [(RemedyKind, &str); 6] = [
-    (RemedyKind::Redo, "Redo — do the work again (a reprint, a re-shoot)"),
+    (
+        RemedyKind::Redo,
+        "Redo — do the work again (a reprint, a re-shoot)",
+    ),
     (RemedyKind::Refund, "Refund — money back"),
     (RemedyKind::Credit, "Credit — against future invoices"),
     (RemedyKind::Discount, "Discount — a reduced price"),

@@ -4,9 +4,9 @@
 
 use axum::Router;
 use axum::extract::State;
-use axum::routing::post;
 use axum::http::StatusCode;
 use axum::response::Response;
+use axum::routing::post;
 use jiff::civil::DateTime;
 use makegood_domain::text::limits;
 use makegood_domain::{
@@ -56,9 +56,15 @@ pub struct DeliverForm {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/problems/{key}/remedies", post(propose_remedy))
-        .route("/problems/{key}/remedies/{id}/approve", post(approve_remedy))
+        .route(
+            "/problems/{key}/remedies/{id}/approve",
+            post(approve_remedy),
+        )
         .route("/problems/{key}/remedies/{id}/reject", post(reject_remedy))
-        .route("/problems/{key}/remedies/{id}/deliver", post(deliver_remedy))
+        .route(
+            "/problems/{key}/remedies/{id}/deliver",
+            post(deliver_remedy),
+        )
         .route(
             "/problems/{key}/remedies/{id}/receive-vendor-share",
             post(receive_vendor_share),
@@ -273,7 +279,10 @@ pub async fn approve_remedy(
     {
         Ok(v) => Ok(flash_redirect(
             &remedies_path(&view),
-            &format!("Remedy approved — {} net; deliver it next", v.net_cost.label()),
+            &format!(
+                "Remedy approved — {} net; deliver it next",
+                v.net_cost.label()
+            ),
         )),
         Err(e) => draft.refuse(&state, &user, &key, e.into()).await,
     }

@@ -109,15 +109,16 @@ async fn alert<C: ConnectionTrait>(
     } else {
         all
     };
-    if kind != AlertKind::Warning {
-        if let Some(m) = member::Entity::find_by_id(r.proposed_by)
+    let proposer = if kind == AlertKind::Warning {
+        None
+    } else {
+        member::Entity::find_by_id(r.proposed_by)
             .one(c)
             .await
             .db()?
-            .filter(|m| m.active)
-        {
-            to.insert(m.id, m);
-        }
+    };
+    if let Some(m) = proposer.filter(|m| m.active) {
+        to.insert(m.id, m);
     }
     let ids: Vec<i64> = to.keys().copied().collect();
     let prefs: BTreeMap<i64, member_preference::Model> = member_preference::Entity::find()

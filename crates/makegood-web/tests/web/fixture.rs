@@ -238,7 +238,9 @@ impl World {
         )
         .await
         .unwrap();
-        let remedies = crate::fixture_remedies::Remedies::new(app, team, &problem, vendor.id).await;
+        let remedies =
+            crate::fixture_remedies::Remedies::new(app, team, &supervisors_problem, vendor.id)
+                .await;
         Self {
             remedies,
             calendar,

@@ -1,4 +1,6 @@
-//! Remedies to act on in the role walk: one awaiting approval, one approved with a vendor share.
+//! Remedies to act on in the role walk, on the supervisor's problem (so the timelines other
+//! tests read are untouched): one awaiting approval, one approved with a vendor share. The one awaiting
+//! gives every supervisor and admin an approval duty.
 
 use makegood_domain::{Currency, Money, NewRemedy, RemedyKind, Role, VendorShare};
 use makegood_store::{Actor, MemberPatch, ProblemView, RemedyView};
@@ -12,6 +14,8 @@ pub fn eur(minor: i64) -> Money {
 }
 
 pub struct Remedies {
+    /// The problem they are for: the world's `supervisors_problem`.
+    pub problem: makegood_domain::ProblemId,
     /// 10.00 EUR by an agent with no authority of their own: every lead may approve it.
     pub awaiting: RemedyView,
     /// 100.00 EUR by the team's agent (within their authority), the vendor paying 40.00.
@@ -26,6 +30,7 @@ impl Remedies {
         vendor: makegood_domain::VendorId,
     ) -> Self {
         let store = &app.store;
+        let problem = problem.problem.id;
         let novice = app.user(Role::Agent).await;
         store
             .update_member(
@@ -38,7 +43,7 @@ impl Remedies {
             .await
             .unwrap();
         let remedy = |cost, share: Option<i64>| NewRemedy {
-            problem: problem.problem.id,
+            problem,
             kind: RemedyKind::Redo,
             description: "We reprint the brochures".into(),
             cost: eur(cost),
@@ -60,6 +65,10 @@ impl Remedies {
             .propose_remedy(by(team.agent.member.id), remedy(10_000, Some(4_000)))
             .await
             .unwrap();
-        Self { awaiting, approved }
+        Self {
+            problem,
+            awaiting,
+            approved,
+        }
     }
 }

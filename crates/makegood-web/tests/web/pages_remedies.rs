@@ -128,8 +128,8 @@ async fn a_remedy_is_proposed_approved_delivered_and_its_share_received(backend:
         )
         .await;
     assert!(
-        page.text.contains("Vendor’s share received")
-            || page.text.contains("Vendor's share received"),
+        page.text
+            .contains("share received — recorded on the timeline"),
         "{}",
         page.text
     );
@@ -153,7 +153,7 @@ async fn refused_remedy_forms_keep_their_input(backend: Backend) {
     let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
-    let number = world.problem.problem.number;
+    let number = format!("MG-{}", world.remedies.problem);
     let mut agent = app.browser(team.agent.member.clone()).await;
     let refused = agent
         .post(
@@ -279,7 +279,7 @@ async fn only_who_may_sees_the_buttons(backend: Backend) {
     let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
     let world = World::new(&app, &team).await;
-    let number = world.problem.problem.number;
+    let number = format!("MG-{}", world.remedies.problem);
     let awaiting = world.remedies.awaiting.remedy.id;
     let approved = world.remedies.approved.remedy.id;
     for role in [Role::Viewer, Role::Agent, Role::Supervisor] {

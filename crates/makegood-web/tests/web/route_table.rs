@@ -434,10 +434,15 @@ pub fn cases() -> Vec<Case> {
             ADMIN
         ),
         // remedies: everyone reads, workers propose and deliver, leads decide
-        case!("GET", |c| format!("{}/remedies", problem(c)), none, ALL),
+        case!(
+            "GET",
+            |c| format!("/api/v1/problems/{}/remedies", c.world.remedies.problem),
+            none,
+            ALL
+        ),
         case!(
             "POST",
-            |c| format!("{}/remedies", problem(c)),
+            |c| format!("/api/v1/problems/{}/remedies", c.world.remedies.problem),
             |_| Some(json!({
                 "kind": "refund", "description": "A refund of the setup fee",
                 "cost": {"minor": 5_000, "currency": "EUR"}

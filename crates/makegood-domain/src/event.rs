@@ -101,6 +101,16 @@ pub enum EventKind {
         #[schema(value_type = String, format = DateTime)]
         due_at: Timestamp,
     },
+    /// An item of the problem's playbook checklist was ticked (1-based position, its text).
+    ChecklistItemDone {
+        position: u32,
+        item: String,
+    },
+    /// A ticked checklist item was unticked.
+    ChecklistItemUndone {
+        position: u32,
+        item: String,
+    },
 }
 
 impl EventKind {
@@ -124,6 +134,8 @@ impl EventKind {
         "promise_broken",
         "clock_warning",
         "clock_breached",
+        "checklist_item_done",
+        "checklist_item_undone",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -147,6 +159,8 @@ impl EventKind {
             EventKind::PromiseBroken { .. } => "promise_broken",
             EventKind::ClockWarning { .. } => "clock_warning",
             EventKind::ClockBreached { .. } => "clock_breached",
+            EventKind::ChecklistItemDone { .. } => "checklist_item_done",
+            EventKind::ChecklistItemUndone { .. } => "checklist_item_undone",
         }
     }
 

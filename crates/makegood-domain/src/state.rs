@@ -151,7 +151,9 @@ impl ProblemState {
             | PromiseReleased { .. }
             | PromiseBroken { .. }
             | ClockWarning { .. }
-            | ClockBreached { .. } => {}
+            | ClockBreached { .. }
+            | ChecklistItemDone { .. }
+            | ChecklistItemUndone { .. } => {}
         }
         Ok(())
     }

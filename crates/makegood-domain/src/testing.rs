@@ -103,6 +103,14 @@ pub fn every_kind() -> Vec<EventKind> {
             clock: ClockKind::Fix,
             due_at: hour(24),
         },
+        ChecklistItemDone {
+            position: 1,
+            item: "Call the IT director".into(),
+        },
+        ChecklistItemUndone {
+            position: 1,
+            item: "Call the IT director".into(),
+        },
     ]
 }
 

@@ -71,7 +71,9 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::PromiseReleased { .. }
         | E::PromiseBroken { .. }
         | E::ClockWarning { .. }
-        | E::ClockBreached { .. } => Some(from),
+        | E::ClockBreached { .. }
+        | E::ChecklistItemDone { .. }
+        | E::ChecklistItemUndone { .. } => Some(from),
     }
 }
 

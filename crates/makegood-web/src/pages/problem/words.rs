@@ -186,6 +186,18 @@ impl EventRow {
                 ),
                 None,
             ),
+            EventKind::ChecklistItemDone { item, .. } => (
+                "status",
+                "",
+                format!("{who} ticked off “{item}” on the checklist"),
+                None,
+            ),
+            EventKind::ChecklistItemUndone { item, .. } => (
+                "status",
+                "",
+                format!("{who} unticked “{item}” on the checklist"),
+                None,
+            ),
         };
         Self {
             class,

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod me;
 pub mod members;
 mod openapi;
+pub mod playbooks;
 pub mod policies;
 pub mod preferences;
 pub mod problem_actions;
@@ -103,6 +104,19 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::rotate_webhook_secret))
         .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(deliveries::get_delivery))
-        .routes(routes!(deliveries::retry_delivery));
+        .routes(routes!(deliveries::retry_delivery))
+        .routes(routes!(
+            playbooks::list_playbooks,
+            playbooks::create_playbook
+        ))
+        .routes(routes!(
+            playbooks::get_playbook,
+            playbooks::update_playbook,
+            playbooks::delete_playbook
+        ))
+        .routes(routes!(playbooks::get_checklist))
+        .routes(routes!(playbooks::tick_checklist_item))
+        .routes(routes!(playbooks::untick_checklist_item))
+        .routes(routes!(playbooks::render_template));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

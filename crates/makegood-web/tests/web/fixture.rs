@@ -10,6 +10,7 @@ use makegood_store::{
 };
 
 use crate::common::{TestApp, User};
+use crate::playbooks::software_playbook;
 
 /// One member of each role.
 pub struct Team {
@@ -59,6 +60,10 @@ pub struct World {
     pub webhook: Webhook,
     /// A pending outbox message (an alert to the agent).
     pub delivery: i64,
+    /// The playbook of the problems' category (`software`), shared by every world.
+    pub playbook: makegood_domain::Playbook,
+    /// A playbook of a category of its own, so it can be replaced or deleted.
+    pub spare_playbook: makegood_domain::Playbook,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -237,7 +242,21 @@ impl World {
         )
         .await
         .unwrap();
+        let playbook = software_playbook(app).await;
+        let spare_playbook = store
+            .create_playbook(
+                &makegood_domain::playbook::PlaybookDraft {
+                    category: format!("spare {n}"),
+                    items: vec!["Call them".into()],
+                    ..Default::default()
+                },
+                app.now(),
+            )
+            .await
+            .unwrap();
         Self {
+            playbook,
+            spare_playbook,
             calendar,
             webhook,
             delivery,

@@ -60,6 +60,8 @@ pub struct ProblemPage {
     pub owner_id: i64,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub draft: Draft,
+    /// The category's playbook: checklist and templates.
+    pub playbook: super::checklist::PlaybookPanel,
 }
 
 impl ProblemPage {
@@ -268,6 +270,7 @@ async fn build(
         })
         .collect();
     let can_work = me.may(Action::WorkProblems, None);
+    let playbook = super::checklist::panel(state, user, &view, &member_names, &draft).await?;
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -310,6 +313,7 @@ async fn build(
         owner_id: p.owner.0,
         outcomes: OUTCOMES.iter().map(|(v, _, w)| (*v, *w)).collect(),
         draft,
+        playbook,
     })
 }
 

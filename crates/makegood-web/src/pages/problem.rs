@@ -53,8 +53,14 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{key}/close", post(actions::close))
         .route("/problems/{key}/reopen", post(actions::reopen))
         .route("/problems/{key}/owner", post(actions::change_owner))
-        .route("/problems/{key}/checklist/{position}/done", post(checklist::tick))
-        .route("/problems/{key}/checklist/{position}/undone", post(checklist::untick))
+        .route(
+            "/problems/{key}/checklist/{position}/done",
+            post(checklist::tick),
+        )
+        .route(
+            "/problems/{key}/checklist/{position}/undone",
+            post(checklist::untick),
+        )
 }
 
 /// The page's query: which way the composer starts, and where the timeline page starts.

@@ -450,7 +450,9 @@ pub fn cases() -> Vec<Case> {
         case!(
             "PUT",
             |c| format!("/api/v1/playbooks/{}", c.world.spare_playbook.id),
-            |c| Some(json!({"category": c.world.spare_playbook.category, "items": ["Call", "Write"]})),
+            |c| Some(
+                json!({"category": c.world.spare_playbook.category, "items": ["Call", "Write"]})
+            ),
             ADMIN
         ),
         case!(

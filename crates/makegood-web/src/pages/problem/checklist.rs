@@ -111,7 +111,9 @@ pub async fn prefill(
     template.clone_into(&mut draft.template);
     draft.contact = contact.unwrap_or_default();
     let Some(kind) = TemplateKind::parse(template) else {
-        draft.alert = Some(format!("There is no “{template}” template; choose one from the list"));
+        draft.alert = Some(format!(
+            "There is no “{template}” template; choose one from the list"
+        ));
         return Ok(());
     };
     let actor = Actor {

@@ -211,7 +211,12 @@ async fn save(
     };
     let now = state.now();
     let saved = match id {
-        Some(id) => state.store.update_playbook(PlaybookId(id), &draft, now).await,
+        Some(id) => {
+            state
+                .store
+                .update_playbook(PlaybookId(id), &draft, now)
+                .await
+        }
         None => state.store.create_playbook(&draft, now).await,
     };
     match saved {

@@ -357,6 +357,7 @@ impl Demo<'_> {
             },
         )
         .await?;
+        self.playbooks((alex, sam), mg, print).await?;
         Ok(())
     }
 }

@@ -135,6 +135,16 @@ pub enum EventKind {
         vendor: VendorId,
         amount: Money,
     },
+    /// An item of the problem's playbook checklist was ticked (1-based position, its text).
+    ChecklistItemDone {
+        position: u32,
+        item: String,
+    },
+    /// A ticked checklist item was unticked.
+    ChecklistItemUndone {
+        position: u32,
+        item: String,
+    },
 }
 
 impl EventKind {
@@ -163,6 +173,8 @@ impl EventKind {
         "remedy_rejected",
         "remedy_delivered",
         "vendor_share_received",
+        "checklist_item_done",
+        "checklist_item_undone",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -191,6 +203,8 @@ impl EventKind {
             EventKind::RemedyRejected { .. } => "remedy_rejected",
             EventKind::RemedyDelivered { .. } => "remedy_delivered",
             EventKind::VendorShareReceived { .. } => "vendor_share_received",
+            EventKind::ChecklistItemDone { .. } => "checklist_item_done",
+            EventKind::ChecklistItemUndone { .. } => "checklist_item_undone",
         }
     }
 

@@ -156,7 +156,9 @@ impl ProblemState {
             | RemedyApproved { .. }
             | RemedyRejected { .. }
             | RemedyDelivered { .. }
-            | VendorShareReceived { .. } => {}
+            | VendorShareReceived { .. }
+            | ChecklistItemDone { .. }
+            | ChecklistItemUndone { .. } => {}
         }
         Ok(())
     }

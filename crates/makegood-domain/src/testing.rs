@@ -127,6 +127,14 @@ pub fn every_kind() -> Vec<EventKind> {
             vendor: crate::VendorId(2),
             amount: eur(120_000),
         },
+        ChecklistItemDone {
+            position: 1,
+            item: "Call the IT director".into(),
+        },
+        ChecklistItemUndone {
+            position: 1,
+            item: "Call the IT director".into(),
+        },
     ]
 }
 

@@ -29,6 +29,7 @@ mod operations;
 mod operations_settings;
 mod outbox;
 mod parties;
+mod playbooks;
 mod policies;
 mod preferences;
 mod problems;
@@ -47,6 +48,7 @@ pub use api::*;
 pub use error::StoreError;
 pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
+pub use playbooks::RenderedMessage;
 pub use promises::reliability::{Reliability, ReliabilityBy};
 pub use remedies::{RemedyFilter, RemedyListState, RemedyView};
 

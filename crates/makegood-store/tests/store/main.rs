@@ -22,6 +22,7 @@ mod members;
 mod notices;
 mod outbox;
 mod parties;
+mod playbooks;
 mod preferences;
 mod problems;
 mod promises;

@@ -9,6 +9,7 @@ pub mod feed;
 pub mod me;
 pub mod members;
 mod openapi;
+pub mod playbooks;
 pub mod policies;
 pub mod preferences;
 pub mod problem_actions;
@@ -114,6 +115,19 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(remedies::approve_remedy))
         .routes(routes!(remedies::reject_remedy))
         .routes(routes!(remedies::deliver_remedy))
-        .routes(routes!(remedies::receive_vendor_share));
+        .routes(routes!(remedies::receive_vendor_share))
+        .routes(routes!(
+            playbooks::list_playbooks,
+            playbooks::create_playbook
+        ))
+        .routes(routes!(
+            playbooks::get_playbook,
+            playbooks::update_playbook,
+            playbooks::delete_playbook
+        ))
+        .routes(routes!(playbooks::get_checklist))
+        .routes(routes!(playbooks::tick_checklist_item))
+        .routes(routes!(playbooks::untick_checklist_item))
+        .routes(routes!(playbooks::render_template));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -5,6 +5,7 @@
 //! (422, or 409 for a refused transition) with the input kept and the message beside the field.
 
 mod actions;
+mod checklist;
 mod composer;
 mod promises;
 mod remedies;
@@ -54,6 +55,14 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{key}/reopen", post(actions::reopen))
         .route("/problems/{key}/owner", post(actions::change_owner))
         .merge(remedies::forms::routes())
+        .route(
+            "/problems/{key}/checklist/{position}/done",
+            post(checklist::tick),
+        )
+        .route(
+            "/problems/{key}/checklist/{position}/undone",
+            post(checklist::untick),
+        )
 }
 
 /// The page's query: which way the composer starts, and where the timeline page starts.
@@ -63,6 +72,9 @@ pub struct ShowQuery {
     pub compose: Option<String>,
     /// The timeline's page cursor.
     pub timeline: Option<String>,
+    /// A playbook template to start the composer from (`apology`), for `contact`.
+    pub template: Option<String>,
+    pub contact: Option<i64>,
 }
 
 async fn show_problem(
@@ -79,6 +91,9 @@ async fn show_problem(
         .filter(|k| matches!(*k, "update" | "note"))
     {
         kind.clone_into(&mut draft.kind);
+    }
+    if let Some(template) = query.template.as_deref().filter(|t| !t.is_empty()) {
+        checklist::prefill(&state, &user, &view, template, query.contact, &mut draft).await?;
     }
     view::show(&state, &user, view, draft, query.timeline, StatusCode::OK).await
 }
@@ -132,6 +147,9 @@ pub struct Draft {
     pub alert: Option<String>,
     /// A refused remedy form.
     pub remedy: remedies::RemedyDraft,
+    /// The playbook template and contact the composer started from (`?template=…`).
+    pub template: String,
+    pub contact: i64,
 }
 
 impl Draft {

@@ -10,6 +10,7 @@ use makegood_store::{
 };
 
 use crate::common::{TestApp, User};
+use crate::playbooks::software_playbook;
 
 /// One member of each role.
 pub struct Team {
@@ -60,6 +61,10 @@ pub struct World {
     /// A pending outbox message (an alert to the agent).
     pub delivery: i64,
     pub remedies: crate::fixture_remedies::Remedies,
+    /// The playbook of the problems' category (`software`), shared by every world.
+    pub playbook: makegood_domain::Playbook,
+    /// A playbook of a category of its own, so it can be replaced or deleted.
+    pub spare_playbook: makegood_domain::Playbook,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -241,8 +246,22 @@ impl World {
         let remedies =
             crate::fixture_remedies::Remedies::new(app, team, &supervisors_problem, vendor.id)
                 .await;
+        let playbook = software_playbook(app).await;
+        let spare_playbook = store
+            .create_playbook(
+                &makegood_domain::playbook::PlaybookDraft {
+                    category: format!("spare {n}"),
+                    items: vec!["Call them".into()],
+                    ..Default::default()
+                },
+                app.now(),
+            )
+            .await
+            .unwrap();
         Self {
             remedies,
+            playbook,
+            spare_playbook,
             calendar,
             webhook,
             delivery,

@@ -26,6 +26,7 @@ mod pages_promises;
 mod pages_remedies;
 mod pages_settings;
 mod pages_today;
+mod playbooks;
 mod regressions;
 mod remedies_api;
 mod roles;

@@ -497,5 +497,52 @@ pub fn cases() -> Vec<Case> {
             none,
             WORKERS
         ),
+        // playbooks: everyone reads, admins change them, workers tick and render
+        case!("GET", |_| "/api/v1/playbooks".into(), none, ALL),
+        case!(
+            "POST",
+            |_| "/api/v1/playbooks".into(),
+            |_| Some(json!({"category": format!("new {}", unique()), "items": ["Call"]})),
+            ADMIN
+        ),
+        case!(
+            "GET",
+            |c| format!("/api/v1/playbooks/{}", c.world.playbook.id),
+            none,
+            ALL
+        ),
+        case!(
+            "PUT",
+            |c| format!("/api/v1/playbooks/{}", c.world.spare_playbook.id),
+            |c| Some(
+                json!({"category": c.world.spare_playbook.category, "items": ["Call", "Write"]})
+            ),
+            ADMIN
+        ),
+        case!(
+            "DELETE",
+            |c| format!("/api/v1/playbooks/{}", c.world.spare_playbook.id),
+            none,
+            ADMIN
+        ),
+        case!("GET", |c| format!("{}/checklist", problem(c)), none, ALL),
+        case!(
+            "POST",
+            |c| format!("{}/checklist/1/done", problem(c)),
+            none,
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!("{}/checklist/1/undone", problem(c)),
+            none,
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!("{}/templates/apology/render", problem(c)),
+            |c| Some(json!({"contact": c.world.contact.id})),
+            WORKERS
+        ),
     ]
 }

@@ -12,6 +12,7 @@ use makegood_store::{
 
 use crate::cli::DemoArgs;
 
+mod playbooks;
 mod remedies;
 mod story;
 

@@ -358,6 +358,7 @@ impl Demo<'_> {
             },
         )
         .await?;
+        self.playbooks((alex, sam), mg, print).await?;
         Ok(())
     }
 }

@@ -61,6 +61,8 @@ pub struct ProblemPage {
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub draft: Draft,
     pub remedies: super::remedies::RemedyPanel,
+    /// The category's playbook: checklist and templates.
+    pub playbook: super::checklist::PlaybookPanel,
 }
 
 impl ProblemPage {
@@ -270,6 +272,7 @@ async fn build(
         .collect();
     let can_work = me.may(Action::WorkProblems, None);
     let remedies = super::remedies::panel(state, user, p, &member_names).await?;
+    let playbook = super::checklist::panel(state, user, &view, &member_names, &draft).await?;
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -313,6 +316,7 @@ async fn build(
         outcomes: OUTCOMES.iter().map(|(v, _, w)| (*v, *w)).collect(),
         draft,
         remedies,
+        playbook,
     })
 }
 

@@ -194,6 +194,18 @@ impl EventRow {
                 let (lead, body) = super::remedies::event_words(kind, &who, |t| names.at(t));
                 ("remedy", "", lead, body)
             }
+            EventKind::ChecklistItemDone { item, .. } => (
+                "status",
+                "",
+                format!("{who} ticked off “{item}” on the checklist"),
+                None,
+            ),
+            EventKind::ChecklistItemUndone { item, .. } => (
+                "status",
+                "",
+                format!("{who} unticked “{item}” on the checklist"),
+                None,
+            ),
         };
         Self {
             class,

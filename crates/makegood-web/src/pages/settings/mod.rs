@@ -4,6 +4,7 @@
 mod fields;
 mod member_edit;
 mod members;
+mod playbooks;
 mod policies;
 mod tokens;
 
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(member_edit::routes())
         .merge(policies::routes())
         .merge(tokens::routes())
+        .merge(playbooks::routes())
 }
 
 #[derive(Template)]

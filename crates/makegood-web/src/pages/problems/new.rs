@@ -246,6 +246,8 @@ fn read(input: &NewProblemInput, user: &SignedIn, now: Timestamp) -> Result<NewP
             accounts: accounts.into_iter().map(AccountId).collect(),
             stakeholders: stakeholders.into_iter().map(ContactId).collect(),
             detected_at,
+            include_locations: false,
+            all_stakeholders: false,
         }),
         _ => Err(AppError::Validation(Vec::new())),
     }

@@ -11,11 +11,13 @@ mod updates;
 use std::collections::HashMap;
 
 use jiff::Timestamp;
-use makegood_domain::{AccountId, EventId, MemberId, ProblemId, ProblemNumber};
+use makegood_domain::{Account, AccountId, EventId, MemberId, ProblemId, ProblemNumber};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 
 pub use locations::{LocationContact, NewLocation};
 
+use crate::db::account;
 use crate::error::DbResult;
 use crate::problems::load;
 use crate::{Actor, Page, PageRequest, PromiseView, Result, Store};
@@ -69,6 +71,27 @@ impl Store {
         problems: &[ProblemId],
     ) -> Result<HashMap<ProblemId, AccountUpdate>> {
         updates::latest(&self.db, problems).await
+    }
+
+    /// The accounts problem `id` affects, primary first, read in one query.
+    pub async fn affected_accounts(&self, id: ProblemId) -> Result<Vec<Account>> {
+        let txn = self.read().await?;
+        load::row(&txn, id, false).await?;
+        let order = reach::accounts_of(&txn, id.0).await?;
+        let mut found = Vec::with_capacity(order.len());
+        for chunk in order.chunks(10_000) {
+            found.extend(
+                account::Entity::find()
+                    .filter(account::Column::Id.is_in(chunk.to_vec()))
+                    .all(&txn)
+                    .await
+                    .db()?,
+            );
+        }
+        txn.commit().await.db()?;
+        let position: HashMap<i64, usize> = order.iter().zip(0..).map(|(a, i)| (*a, i)).collect();
+        found.sort_by_key(|a| position.get(&a.id).copied());
+        Ok(found.into_iter().map(crate::accounts::to_account).collect())
     }
 
     /// How many accounts and stakeholders problem `id`'s updates reach now.

@@ -12,6 +12,7 @@ mod common;
 mod deliveries;
 mod errors;
 mod fixture;
+mod incidents;
 mod flows;
 mod lists;
 mod openapi;

@@ -27,7 +27,9 @@ pub struct Incident {
 
 /// A fixed "now": the benchmark never reads the wall clock for the data it writes.
 pub fn start() -> Timestamp {
-    "2026-01-05T09:00:00Z".parse().unwrap_or(Timestamp::UNIX_EPOCH)
+    "2026-01-05T09:00:00Z"
+        .parse()
+        .unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 /// Builds the dataset on a fresh `store` through the store's own API.
@@ -64,12 +66,14 @@ pub async fn build(store: &Store, data: Dataset) -> Result<Incident> {
         })
         .collect();
     for i in 0..data.stakeholders {
-        locations[i % data.locations].contacts.push(LocationContact {
-            name: format!("Contact {i}"),
-            role_title: "Store manager".into(),
-            email: Some(Email::parse(&format!("contact{i}@locations.example"))?),
-            phone: None,
-        });
+        locations[i % data.locations]
+            .contacts
+            .push(LocationContact {
+                name: format!("Contact {i}"),
+                role_title: "Store manager".into(),
+                email: Some(Email::parse(&format!("contact{i}@locations.example"))?),
+                phone: None,
+            });
     }
     store.import_locations(parent.id, locations).await?;
     let actor = Actor {
@@ -116,7 +120,10 @@ pub async fn run(
             ..incident.actor
         };
         let update = EventKind::Update {
-            body: format!("Update {}: the vendor is restoring service, location by location.", i + 1),
+            body: format!(
+                "Update {}: the vendor is restoring service, location by location.",
+                i + 1
+            ),
         };
         let began = Instant::now();
         store.record(actor, incident.problem, None, update).await?;
@@ -141,7 +148,13 @@ async fn count(store: &Store, incident: &Incident) -> Result<usize> {
     let mut n = 0;
     loop {
         let page = store
-            .list_deliveries(&filter, &PageRequest { cursor, limit: Some(200) })
+            .list_deliveries(
+                &filter,
+                &PageRequest {
+                    cursor,
+                    limit: Some(200),
+                },
+            )
             .await?;
         n += page.items.len();
         cursor = page.next_cursor;

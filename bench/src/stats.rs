@@ -51,7 +51,10 @@ mod tests {
     #[test]
     fn the_median_of_an_odd_and_an_even_count() {
         let odd = Summary::of(&ms(&[30, 10, 20])).unwrap();
-        assert_eq!((odd.min, odd.median, odd.max), (ms(&[10])[0], ms(&[20])[0], ms(&[30])[0]));
+        assert_eq!(
+            (odd.min, odd.median, odd.max),
+            (ms(&[10])[0], ms(&[20])[0], ms(&[30])[0])
+        );
         let even = Summary::of(&ms(&[40, 10, 20, 30])).unwrap();
         assert_eq!(even.median, Duration::from_millis(25));
         assert_eq!(Summary::of(&[]), None);

@@ -50,7 +50,13 @@ async fn main() -> Result<()> {
     };
     measure("sqlite", TestDb::sqlite().await, data, args.repetitions).await?;
     if let Some(url) = &args.database_url {
-        measure("postgres", TestDb::postgres_on(url).await, data, args.repetitions).await?;
+        measure(
+            "postgres",
+            TestDb::postgres_on(url).await,
+            data,
+            args.repetitions,
+        )
+        .await?;
     }
     Ok(())
 }

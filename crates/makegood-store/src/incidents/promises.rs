@@ -37,10 +37,9 @@ pub(crate) async fn create(
     let problem = problem_load::row(&txn, new.problem, false)
         .await
         .map_err(|e| match e {
-            StoreError::NotFound { .. } => StoreError::invalid(
-                "problem",
-                format!("problem {} does not exist", new.problem),
-            ),
+            StoreError::NotFound { .. } => {
+                StoreError::invalid("problem", format!("problem {} does not exist", new.problem))
+            }
             other => other,
         })?;
     let affected = reach::accounts_of(&txn, problem.id).await?;

@@ -16,11 +16,7 @@ use crate::{Result, StoreError};
 const MAX_BINDS: usize = 30_000;
 
 /// Inserts `rows` (each binding `columns` values) in as few statements as the limits allow.
-pub(crate) async fn insert_chunked<C, A>(
-    c: &C,
-    rows: Vec<A>,
-    columns: usize,
-) -> Result<u64>
+pub(crate) async fn insert_chunked<C, A>(c: &C, rows: Vec<A>, columns: usize) -> Result<u64>
 where
     C: ConnectionTrait,
     A: ActiveModelTrait + Send,
@@ -61,7 +57,12 @@ pub(crate) async fn with_locations<C: ConnectionTrait>(
                 .await
                 .db()?;
             children.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-            next.extend(children.into_iter().map(|a| a.id).filter(|id| seen.insert(*id)));
+            next.extend(
+                children
+                    .into_iter()
+                    .map(|a| a.id)
+                    .filter(|id| seen.insert(*id)),
+            );
         }
         all.extend_from_slice(&next);
         level = next;

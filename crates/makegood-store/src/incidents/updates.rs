@@ -17,7 +17,10 @@ const LIST: &str = "account_updates";
 const UPDATE: &str = "update";
 
 /// Rows of `events` as account updates (their problems' titles read in one query).
-async fn to_updates<C: ConnectionTrait>(c: &C, rows: Vec<event::Model>) -> Result<Vec<AccountUpdate>> {
+async fn to_updates<C: ConnectionTrait>(
+    c: &C,
+    rows: Vec<event::Model>,
+) -> Result<Vec<AccountUpdate>> {
     let ids: Vec<i64> = rows.iter().filter_map(|r| r.problem_id).collect();
     let titles: HashMap<i64, String> = problem::Entity::find()
         .select_only()

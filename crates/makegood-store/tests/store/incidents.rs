@@ -13,7 +13,11 @@ use crate::common::*;
 /// A network with `n` locations, each with an emailed manager and a contact without email.
 async fn network(store: &Store, n: usize) -> (AccountId, Vec<AccountId>) {
     let parent = store
-        .create_account(NewAccount { name: "Franchise HQ".into(), parent: None, tier: None })
+        .create_account(NewAccount {
+            name: "Franchise HQ".into(),
+            parent: None,
+            tier: None,
+        })
         .await
         .unwrap()
         .id;
@@ -28,20 +32,43 @@ async fn network(store: &Store, n: usize) -> (AccountId, Vec<AccountId>) {
                     email: Some(Email::parse(&format!("manager{i}@franchise.example")).unwrap()),
                     phone: None,
                 },
-                LocationContact { name: format!("Clerk {i}"), role_title: String::new(), email: None, phone: None },
+                LocationContact {
+                    name: format!("Clerk {i}"),
+                    role_title: String::new(),
+                    email: None,
+                    phone: None,
+                },
             ],
         })
         .collect();
-    (parent, store.import_locations(parent, locations).await.unwrap())
+    (
+        parent,
+        store.import_locations(parent, locations).await.unwrap(),
+    )
 }
 
 /// The customer updates in the outbox: (recipient, body, first, previous).
-async fn mails(store: &Store, id: ProblemId) -> Vec<(i64, String, String, Option<i64>, Option<i64>)> {
-    let filter = makegood_store::DeliveryFilter { problem: Some(id), ..Default::default() };
+async fn mails(
+    store: &Store,
+    id: ProblemId,
+) -> Vec<(i64, String, String, Option<i64>, Option<i64>)> {
+    let filter = makegood_store::DeliveryFilter {
+        problem: Some(id),
+        ..Default::default()
+    };
     let mut all = Vec::new();
     let mut cursor = None;
     loop {
-        let page = store.list_deliveries(&filter, &PageRequest { cursor, limit: Some(200) }).await.unwrap();
+        let page = store
+            .list_deliveries(
+                &filter,
+                &PageRequest {
+                    cursor,
+                    limit: Some(200),
+                },
+            )
+            .await
+            .unwrap();
         all.extend(page.items);
         cursor = page.next_cursor;
         if cursor.is_none() {
@@ -51,9 +78,14 @@ async fn mails(store: &Store, id: ProblemId) -> Vec<(i64, String, String, Option
     all.reverse();
     all.into_iter()
         .filter_map(|d| match d.notice {
-            Notice::CustomerUpdate { to, body, first, previous, problem, .. } if problem.id == id => {
-                Some((d.id, to.email.to_string(), body, first, previous))
-            }
+            Notice::CustomerUpdate {
+                to,
+                body,
+                first,
+                previous,
+                problem,
+                ..
+            } if problem.id == id => Some((d.id, to.email.to_string(), body, first, previous)),
             _ => None,
         })
         .collect()

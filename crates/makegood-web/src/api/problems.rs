@@ -184,7 +184,7 @@ pub async fn create_problem(
         "name at least one affected account",
     );
     check.ensure(
-        !(body.all_stakeholders && !body.stakeholders.is_empty()),
+        !body.all_stakeholders || body.stakeholders.is_empty(),
         "stakeholders",
         "leave stakeholders empty when all_stakeholders is true: every contact of every affected account is then told",
     );

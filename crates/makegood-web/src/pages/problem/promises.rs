@@ -98,7 +98,10 @@ pub async fn make_promise(
         id => match id.parse() {
             Ok(id) => Some(Some(vec![AccountId(id)])),
             Err(_) => {
-                check.fail("accounts", "choose one of the affected accounts, or all of them");
+                check.fail(
+                    "accounts",
+                    "choose one of the affected accounts, or all of them",
+                );
                 Some(None)
             }
         },

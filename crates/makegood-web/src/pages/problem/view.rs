@@ -9,9 +9,7 @@ use makegood_domain::{
     Account, Action, ClockState, Contact, EventKind, MemberId, ProblemState, PromiseStatus,
     WaitingOn,
 };
-use makegood_store::{
-    PageRequest, ProblemView, PromiseFilter, PromiseView, Reach, StoreError,
-};
+use makegood_store::{PageRequest, ProblemView, PromiseFilter, PromiseView, Reach, StoreError};
 
 use super::super::{Chrome, PageError, SignedIn, When, render};
 use super::Draft;

@@ -222,7 +222,7 @@ fn read(input: &NewProblemInput, user: &SignedIn, now: Timestamp) -> Result<NewP
         "choose at least one affected account",
     );
     check.ensure(
-        !(input.all_stakeholders && !stakeholders.is_empty()),
+        !input.all_stakeholders || stakeholders.is_empty(),
         "stakeholders",
         "untick the stakeholders, or untick “every contact”: updates go to one or the other",
     );

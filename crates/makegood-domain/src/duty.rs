@@ -132,6 +132,7 @@ mod tests {
             owner: MemberId(4),
             accounts: vec![AccountId(1)],
             stakeholders: vec![],
+            all_stakeholders: false,
             detected_at: hour(0),
             created_at: hour(0),
             status: Status::Open,

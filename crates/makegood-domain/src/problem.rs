@@ -129,8 +129,11 @@ pub struct Problem {
     pub owner: MemberId,
     /// One or more affected accounts; the first is the primary one.
     pub accounts: Vec<AccountId>,
-    /// Contacts to keep informed.
+    /// Contacts to keep informed (empty when `all_stakeholders`).
     pub stakeholders: Vec<ContactId>,
+    /// Every contact of every affected account is kept informed, whoever they are when an
+    /// update is sent: contacts added later, and those of accounts added later, are told too.
+    pub all_stakeholders: bool,
     /// When we first knew; clocks run from here. May precede `created_at`.
     #[schema(value_type = String, format = DateTime)]
     pub detected_at: Timestamp,

@@ -132,6 +132,10 @@ pub struct NewProblem {
     pub stakeholders: Vec<ContactId>,
     /// Defaults to `now` when `None`; may be earlier, never later than `now`.
     pub detected_at: Option<Timestamp>,
+    /// Also affect every location (descendant) of the named accounts, as they are now.
+    pub include_locations: bool,
+    /// Keep every contact of every affected account informed (then `stakeholders` is empty).
+    pub all_stakeholders: bool,
 }
 
 /// Fields to change; `None` leaves a field as it is. Ownership changes go through
@@ -147,6 +151,11 @@ pub struct ProblemPatch {
     pub accounts: Option<Vec<AccountId>>,
     pub stakeholders: Option<Vec<ContactId>>,
     pub detected_at: Option<Timestamp>,
+    /// Add every location (descendant) of the accounts — the new list, or the current one.
+    pub include_locations: bool,
+    /// `Some(true)`: every contact of every affected account; `Some(false)`: only the
+    /// listed `stakeholders`. Naming `stakeholders` alone turns it off.
+    pub all_stakeholders: Option<bool>,
 }
 
 /// A problem with its clocks at `now`.

@@ -65,39 +65,6 @@ pub(crate) async fn enqueue<C: ConnectionTrait>(
     Ok(row.id)
 }
 
-/// The outbox ids of the first and the latest email to `recipient` about `problem`, for
-/// threading the next one under them.
-#[allow(
-    dead_code,
-    reason = "called as customer updates are enqueued (the notify work); allow, not expect, so that lands cleanly"
-)]
-pub(crate) async fn thread<C: ConnectionTrait>(
-    c: &C,
-    problem: ProblemId,
-    recipient: &str,
-) -> Result<(Option<i64>, Option<i64>)> {
-    let base = || {
-        outbox::Entity::find()
-            .select_only()
-            .column(outbox::Column::Id)
-            .filter(outbox::Column::ProblemId.eq(problem.0))
-            .filter(outbox::Column::Recipient.eq(recipient))
-    };
-    let first: Option<i64> = base()
-        .order_by_asc(outbox::Column::Id)
-        .into_tuple()
-        .one(c)
-        .await
-        .db()?;
-    let last: Option<i64> = base()
-        .order_by_desc(outbox::Column::Id)
-        .into_tuple()
-        .one(c)
-        .await
-        .db()?;
-    Ok((first, last))
-}
-
 fn to_delivery(row: outbox::Model) -> Result<Delivery> {
     Ok(Delivery {
         id: row.id,

@@ -94,7 +94,12 @@ impl TestDb {
 
     /// A new PostgreSQL database, dropped with the `TestDb`.
     pub async fn postgres() -> TestDb {
-        let admin_url = postgres_base_url();
+        Self::postgres_on(&postgres_base_url()).await
+    }
+
+    /// A new PostgreSQL database on the server of `admin_url`, dropped with the `TestDb`.
+    pub async fn postgres_on(admin_url: &str) -> TestDb {
+        let admin_url = admin_url.to_owned();
         let name = format!("makegood_test_{:016x}", rand::random::<u64>());
         let admin = match Database::connect(&admin_url).await {
             Ok(admin) => admin,

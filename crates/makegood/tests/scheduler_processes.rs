@@ -108,6 +108,8 @@ async fn seed(store: &Store) -> (Vec<ProblemId>, Vec<Member>) {
                     accounts: vec![acme.id],
                     stakeholders: vec![],
                     detected_at: Some(now - SignedDuration::from_hours(2)),
+                    include_locations: false,
+                    all_stakeholders: false,
                 },
             )
             .await

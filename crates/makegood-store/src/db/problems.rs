@@ -24,6 +24,8 @@ pub mod problem {
         pub version: i64,
         pub next_warn_at: Option<DateTimeUtc>,
         pub next_due_at: Option<DateTimeUtc>,
+        /// Every contact of every affected account is a stakeholder (resolved at each update).
+        pub all_stakeholders: bool,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -10,6 +10,7 @@ mod m0005_search;
 mod m0006_invitations;
 mod m0007_remedies;
 mod m0009_playbooks;
+mod m0010_incidents;
 
 use sea_orm_migration::prelude::*;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_invitations::Migration),
             Box::new(m0007_remedies::Migration),
             Box::new(m0009_playbooks::Migration),
+            Box::new(m0010_incidents::Migration),
         ]
     }
 }

@@ -152,6 +152,7 @@ pub(crate) fn to_problem(
         owner: MemberId(row.owner_id),
         accounts,
         stakeholders,
+        all_stakeholders: row.all_stakeholders,
         detected_at: from_db(row.detected_at)?,
         created_at: from_db(row.created_at)?,
         status: parse_name(&row.status)?,

@@ -18,6 +18,7 @@ use crate::clocks::Rules;
 use crate::convert::{micros, name_of, to_db, to_db_opt, to_json};
 use crate::db::{event, problem, problem_account, problem_stakeholder, vendor};
 use crate::error::DbResult;
+use crate::incidents::reach;
 use crate::validate::{self, not_future, optional_text, text};
 use crate::{Actor, NewProblem, ProblemPatch, ProblemView, Result, Store, StoreError};
 
@@ -90,10 +91,7 @@ async fn set_links<C: ConnectionTrait>(
                 account_id: Set(*a),
                 position: Set(position),
             });
-        problem_account::Entity::insert_many(rows)
-            .exec(c)
-            .await
-            .db()?;
+        crate::incidents::reach::insert_chunked(c, rows.collect(), 3).await?;
     }
     if let Some(stakeholders) = stakeholders {
         problem_stakeholder::Entity::delete_many()
@@ -110,10 +108,7 @@ async fn set_links<C: ConnectionTrait>(
                     contact_id: Set(*s),
                     position: Set(position),
                 });
-        problem_stakeholder::Entity::insert_many(rows)
-            .exec(c)
-            .await
-            .db()?;
+        crate::incidents::reach::insert_chunked(c, rows.collect(), 3).await?;
     }
     Ok(())
 }
@@ -155,8 +150,9 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     let txn = store.write().await?;
     validate::owner(&txn, "owner", new.owner).await?;
     let accounts = validate::accounts(&txn, &new.accounts).await?;
+    let accounts = reach::with_locations(&txn, accounts, new.include_locations).await?;
     let stakeholders =
-        validate::contacts(&txn, "stakeholders", &new.stakeholders, Some(&accounts)).await?;
+        reach::listed(&txn, new.all_stakeholders, &new.stakeholders, &accounts).await?;
     let vendor = check_vendor(&txn, new.origin, new.vendor).await?;
     let rules = Rules::load(&txn).await?;
 
@@ -183,6 +179,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
         version: Set(1),
         next_warn_at: Set(to_db_opt(next.warn_at)),
         next_due_at: Set(to_db_opt(next.due_at)),
+        all_stakeholders: Set(new.all_stakeholders),
     }
     .insert(&txn)
     .await
@@ -329,16 +326,26 @@ pub(crate) async fn update(
         Some(new) => validate::accounts(&txn, new).await?,
         None => current_accounts.clone(),
     };
+    let accounts = reach::with_locations(&txn, accounts, patch.include_locations).await?;
     let new_accounts = (accounts != current_accounts).then_some(accounts.as_slice());
     if new_accounts.is_some() {
         changed("accounts");
     }
     let current_stakeholders: Vec<i64> = current.stakeholders.iter().map(|s| s.0).collect();
-    let wanted = patch
-        .stakeholders
-        .clone()
-        .unwrap_or_else(|| current.stakeholders.clone());
-    let stakeholders = validate::contacts(&txn, "stakeholders", &wanted, Some(&accounts)).await?;
+    // Naming stakeholders alone turns "every contact" off; `all_stakeholders` says it outright.
+    let all = patch
+        .all_stakeholders
+        .unwrap_or(current.all_stakeholders && patch.stakeholders.is_none());
+    if all != current.all_stakeholders {
+        changes.all_stakeholders = Set(all);
+        changed("all_stakeholders");
+    }
+    let wanted = match &patch.stakeholders {
+        Some(listed) => listed.clone(),
+        None if all => Vec::new(),
+        None => current.stakeholders.clone(),
+    };
+    let stakeholders = reach::listed(&txn, all, &wanted, &accounts).await?;
     let new_stakeholders =
         (stakeholders != current_stakeholders).then_some(stakeholders.as_slice());
     if new_stakeholders.is_some() {

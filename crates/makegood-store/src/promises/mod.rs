@@ -171,10 +171,7 @@ pub(crate) async fn insert<C: ConnectionTrait>(
                 contact_id: Set(contact.0),
                 position: Set(position),
             });
-    promise_contact::Entity::insert_many(links)
-        .exec(c)
-        .await
-        .db()?;
+    crate::incidents::reach::insert_chunked(c, links.collect(), 3).await?;
     timers::sync_promise(c, &row).await?;
     Ok(row)
 }

@@ -162,6 +162,8 @@ pub fn new_problem(w: &World, title: &str) -> NewProblem {
         accounts: vec![w.acme.id],
         stakeholders: vec![w.ann.id],
         detected_at: Some(now() - hours(1)),
+        include_locations: false,
+        all_stakeholders: false,
     }
 }
 

@@ -46,6 +46,14 @@ pub struct CreateProblem {
     pub stakeholders: Vec<ContactId>,
     /// When we first knew (defaults to now); never in the future.
     pub detected_at: Option<Time>,
+    /// Also affect every location of the named accounts (and theirs), as they are now: a
+    /// location added later joins only when you say so again (see `update_problem`).
+    #[serde(default)]
+    pub include_locations: bool,
+    /// Keep every contact of every affected account informed, whoever they are when each
+    /// update is sent; `stakeholders` must then be empty.
+    #[serde(default)]
+    pub all_stakeholders: bool,
 }
 
 /// Fields to change; absent fields stay. Ownership changes go through `change_owner`.
@@ -66,6 +74,13 @@ pub struct UpdateProblem {
     #[schema(value_type = Option<Vec<i64>>)]
     pub stakeholders: Option<Vec<ContactId>>,
     pub detected_at: Option<Time>,
+    /// `true`: add every location of the accounts (the new list, or the current one) as
+    /// they are now — send it again to take in locations opened since.
+    #[serde(default)]
+    pub include_locations: bool,
+    /// `true`: every contact of every affected account; `false`: only `stakeholders`.
+    /// Naming `stakeholders` alone also turns it off.
+    pub all_stakeholders: Option<bool>,
 }
 
 /// The clock states a list can filter on.
@@ -168,6 +183,11 @@ pub async fn create_problem(
         "accounts",
         "name at least one affected account",
     );
+    check.ensure(
+        !body.all_stakeholders || body.stakeholders.is_empty(),
+        "stakeholders",
+        "leave stakeholders empty when all_stakeholders is true: every contact of every affected account is then told",
+    );
     let now = state.now();
     if let Some(Time(at)) = body.detected_at {
         check.ensure(at <= now, "detected_at", "must not be in the future");
@@ -184,6 +204,8 @@ pub async fn create_problem(
         accounts: body.accounts,
         stakeholders: body.stakeholders,
         detected_at: body.detected_at.map(|t| t.0),
+        include_locations: body.include_locations,
+        all_stakeholders: body.all_stakeholders,
     };
     let view = state
         .store
@@ -292,6 +314,8 @@ pub async fn update_problem(
         accounts: body.accounts,
         stakeholders: body.stakeholders,
         detected_at: body.detected_at.map(|t| t.0),
+        include_locations: body.include_locations,
+        all_stakeholders: body.all_stakeholders,
     };
     let view = state
         .store

@@ -7,7 +7,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use makegood_domain::text::limits;
 use makegood_domain::{AccountId, Action, ContactId, MemberId, PromiseId, PromiseStatus};
-use makegood_store::{Actor, NewPromise, PromiseFilter, PromiseListState, PromiseView};
+use makegood_store::{
+    Actor, NewAccountsPromise, NewPromise, PromiseFilter, PromiseListState, PromiseView,
+};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
@@ -25,9 +27,17 @@ pub struct CreatePromise {
     /// What was promised, in the customer's words if possible.
     #[schema(min_length = 1, pattern = r"\S")]
     pub what: String,
-    /// To whom: contacts (of the problem's accounts, when there is a problem).
+    /// To whom: contacts (of the problem's accounts, when there is a problem). Or, on a
+    /// problem, `accounts` or `all_accounts` instead.
+    #[serde(default)]
     #[schema(value_type = Vec<i64>)]
     pub contacts: Vec<ContactId>,
+    /// To every contact of these accounts (affected by `problem`), as they are now.
+    #[schema(value_type = Option<Vec<i64>>)]
+    pub accounts: Option<Vec<AccountId>>,
+    /// To every contact of every account `problem` affects, as they are now.
+    #[serde(default)]
+    pub all_accounts: bool,
     /// Who made it and keeps it; defaults to you (only supervisors and admins name someone else).
     #[schema(value_type = Option<i64>)]
     pub made_by: Option<MemberId>,
@@ -122,10 +132,30 @@ pub async fn create_promise(
     let now = state.now();
     let mut check = Check::default();
     let what = check.text("what", &body.what, limits::PROMISE);
+    let audiences = usize::from(!body.contacts.is_empty())
+        + usize::from(body.accounts.is_some())
+        + usize::from(body.all_accounts);
     check.ensure(
-        !body.contacts.is_empty(),
+        audiences > 0,
         "contacts",
-        "name at least one contact the promise is made to",
+        "name at least one contact the promise is made to, or give accounts or all_accounts",
+    );
+    check.ensure(
+        audiences < 2,
+        "contacts",
+        "give only one of contacts, accounts and all_accounts",
+    );
+    if let Some(accounts) = &body.accounts {
+        check.ensure(
+            !accounts.is_empty(),
+            "accounts",
+            "name at least one affected account, or use all_accounts",
+        );
+    }
+    check.ensure(
+        body.problem.is_some() || audiences == 0 || !body.contacts.is_empty(),
+        "problem",
+        "a promise to accounts is made on a problem: give the problem they are affected by",
     );
     check.ensure(body.due_at.0 > now, "due_at", "must be in the future");
     check.finish()?;
@@ -138,6 +168,20 @@ pub async fn create_promise(
         })?),
         None => None,
     };
+    if let (Some(problem), true) = (problem, body.accounts.is_some() || body.all_accounts) {
+        let new = NewAccountsPromise {
+            what,
+            problem,
+            accounts: body.accounts,
+            made_by,
+            due_at: body.due_at.0,
+        };
+        let view = state
+            .store
+            .create_accounts_promise(actor(&state, &me), new)
+            .await?;
+        return Ok(promise_response(StatusCode::CREATED, view));
+    }
     let new = NewPromise {
         what,
         contacts: body.contacts,

@@ -138,6 +138,8 @@ pub struct Draft {
     pub body: String,
     pub what: String,
     pub contacts: Vec<i64>,
+    /// The promise form's "to the stakeholders of": empty (the ticked contacts), `all`, or an account id.
+    pub to: String,
     pub due_at: String,
     pub reason: String,
     pub summary: String,

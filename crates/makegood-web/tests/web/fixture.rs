@@ -153,6 +153,8 @@ impl World {
             accounts: vec![account.id],
             stakeholders: vec![contact.id],
             detected_at: None,
+            include_locations: false,
+            all_stakeholders: false,
         };
         let problem = store
             .create_problem(admin, problem_for(&team.agent, "Invoices fail"))

@@ -118,6 +118,8 @@ async fn problems_page_with_the_filters_kept(backend: Backend) {
             accounts: vec![world.account.id],
             stakeholders: vec![],
             detected_at: None,
+            include_locations: false,
+            all_stakeholders: false,
         };
         new.title = format!("Batch {i:02}");
         app.store.create_problem(actor, new).await.unwrap();

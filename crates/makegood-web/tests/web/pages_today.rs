@@ -65,6 +65,8 @@ async fn today_says_what_for_whom_by_when_with_a_one_click_action(backend: Backe
                 ],
                 stakeholders: vec![],
                 detected_at: None,
+                include_locations: false,
+                all_stakeholders: false,
             },
         )
         .await

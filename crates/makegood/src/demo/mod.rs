@@ -12,6 +12,7 @@ use makegood_store::{
 
 use crate::cli::DemoArgs;
 
+mod incident;
 mod playbooks;
 mod remedies;
 mod story;
@@ -75,8 +76,13 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
         password_hash,
     };
     demo.fill(&admin).await.context("cannot load the demo")?;
+    demo.incident(admin.id)
+        .await
+        .context("cannot load the demo's incident")?;
     let broken = store.break_overdue_promises(now).await?;
-    println!("Loaded the demo: 5 members, 11 accounts, 6 problems, 6 promises ({broken} broken).");
+    println!(
+        "Loaded the demo: 5 members, 762 accounts (a network of 750 stores among them), 7 problems, 8 promises ({broken} broken)."
+    );
     println!(
         "Demo members sign in with the password \"{}\".",
         args.password

@@ -62,6 +62,8 @@ impl Demo<'_> {
                 accounts: vec![brightline],
                 stakeholders: vec![priya, tom],
                 detected_at: None,
+                include_locations: false,
+                all_stakeholders: false,
             })
             .await?;
         self.record(alex, ago(now, 3 * H + 25), mg, EventKind::Update {
@@ -141,6 +143,8 @@ impl Demo<'_> {
                 accounts: vec![harbor],
                 stakeholders: vec![dana, carl],
                 detected_at: None,
+                include_locations: false,
+                all_stakeholders: false,
             })
             .await?;
         self.record(sam, ago(now, 3 * D - 2 * H), dash, EventKind::Update {
@@ -193,6 +197,8 @@ impl Demo<'_> {
                 accounts: vec![lumen],
                 stakeholders: vec![ines],
                 detected_at: None,
+                include_locations: false,
+                all_stakeholders: false,
             })
             .await?;
         self.record(lee, ago(now, 2 * D - H), shoot, EventKind::Update {
@@ -244,6 +250,8 @@ impl Demo<'_> {
                     accounts: vec![okafor],
                     stakeholders: vec![ada],
                     detected_at: Some(ago(now, 5 * H + 20)),
+                    include_locations: false,
+                    all_stakeholders: false,
                 },
             )
             .await?;
@@ -285,6 +293,8 @@ impl Demo<'_> {
             accounts: affected,
             stakeholders: vec![grace],
             detected_at: Some(ago(now, 80)),
+            include_locations: false,
+            all_stakeholders: false,
         }).await?;
 
         // Handled well, start to finish: told at once, fixed, confirmed, closed — retained.
@@ -309,6 +319,8 @@ impl Demo<'_> {
                     accounts: vec![meridian],
                     stakeholders: vec![joan],
                     detected_at: None,
+                    include_locations: false,
+                    all_stakeholders: false,
                 },
             )
             .await?;

@@ -1,4 +1,5 @@
-//! `GET /accounts/{id}`: one account — locations, contacts, problem history, promise record.
+//! `GET /accounts/{id}`: one account — locations, contacts, open problems with their latest
+//! customer-visible update, problem history, promise record.
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -41,6 +42,16 @@ struct ContactRow {
     phone: String,
 }
 
+/// An open problem affecting the account, with its latest customer-visible update.
+struct OpenRow {
+    number: String,
+    title: String,
+    status: &'static str,
+    /// Other accounts it affects too (a network's incident).
+    others: usize,
+    update: Option<(String, When)>,
+}
+
 struct ProblemRow {
     number: String,
     title: String,
@@ -68,6 +79,7 @@ struct AccountPage {
     parent: Option<(i64, String)>,
     locations: Vec<(i64, String)>,
     contacts: Vec<ContactRow>,
+    open: Vec<OpenRow>,
     problems: Vec<ProblemRow>,
     problems_next: Option<String>,
     record: Option<ReliabilityRow>,
@@ -121,6 +133,32 @@ async fn build(
             now,
         )
         .await?;
+    let open = store
+        .list_problems(
+            &ProblemFilter {
+                account: Some(account.id),
+                open: Some(true),
+                ..ProblemFilter::default()
+            },
+            &page_of(None),
+            now,
+        )
+        .await?
+        .items;
+    let ids: Vec<_> = open.iter().map(|v| v.problem.id).collect();
+    let mut latest = store.latest_customer_updates(&ids).await?;
+    let open = open
+        .iter()
+        .map(|v| OpenRow {
+            number: v.problem.number.to_string(),
+            title: v.problem.title.clone(),
+            status: v.problem.status.as_str(),
+            others: v.problem.accounts.len().saturating_sub(1),
+            update: latest
+                .remove(&v.problem.id)
+                .map(|u| (u.body, When::new(u.at, &user.zone, now))),
+        })
+        .collect();
     let promises = store
         .list_promises(
             &PromiseFilter {
@@ -175,6 +213,7 @@ async fn build(
                 phone: c.phone.unwrap_or_default(),
             })
             .collect(),
+        open,
         problems: problems
             .items
             .iter()

@@ -8,8 +8,8 @@ use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use makegood_domain::text::limits;
-use makegood_domain::{Action, ContactId, PromiseId, PromiseStatus};
-use makegood_store::{Actor, NewPromise, PromiseView};
+use makegood_domain::{AccountId, Action, ContactId, PromiseId, PromiseStatus};
+use makegood_store::{Actor, NewAccountsPromise, NewPromise, PromiseView};
 use serde::Deserialize;
 
 use super::super::{ButtonOnly, PageError, PageForm, SignedIn, When, flash_redirect};
@@ -64,7 +64,8 @@ fn due(check: &mut Check, value: &str, user: &SignedIn, now: Timestamp) -> Times
     }
 }
 
-/// `POST /problems/{key}/promises`: makes a promise to some of the stakeholders.
+/// `POST /problems/{key}/promises`: makes a promise to some of the stakeholders, or to
+/// those of one affected account (`to` = its id) or of all (`to=all`).
 pub async fn make_promise(
     State(state): State<AppState>,
     user: SignedIn,
@@ -78,6 +79,7 @@ pub async fn make_promise(
         match name.as_str() {
             "what" => draft.what = value,
             "due_at" => draft.due_at = value,
+            "to" => draft.to = value,
             "contacts" => {
                 if let Ok(id) = value.parse() {
                     draft.contacts.push(id);
@@ -89,14 +91,51 @@ pub async fn make_promise(
     let now = state.now();
     let mut check = Check::default();
     let what = check.text("what", &draft.what, limits::PROMISE);
+    let to = draft.to.trim().to_owned();
+    let accounts = match to.as_str() {
+        "" => None,
+        "all" => Some(None),
+        id => match id.parse() {
+            Ok(id) => Some(Some(vec![AccountId(id)])),
+            Err(_) => {
+                check.fail(
+                    "accounts",
+                    "choose one of the affected accounts, or all of them",
+                );
+                Some(None)
+            }
+        },
+    };
     check.ensure(
-        !draft.contacts.is_empty(),
+        accounts.is_some() || !draft.contacts.is_empty(),
         "contacts",
         "choose at least one contact the promise is made to",
+    );
+    check.ensure(
+        accounts.is_none() || draft.contacts.is_empty(),
+        "contacts",
+        "untick the contacts, or choose “the contacts ticked below”: a promise goes to one or the other",
     );
     let due_at = due(&mut check, &draft.due_at, &user, now);
     if let Err(e) = check.finish() {
         return draft.refuse(&state, &user, &key, e).await;
+    }
+    if let Some(accounts) = accounts {
+        let new = NewAccountsPromise {
+            what,
+            problem: view.problem.id,
+            accounts,
+            made_by: user.member.id,
+            due_at,
+        };
+        return match state
+            .store
+            .create_accounts_promise(actor(&state, &user), new)
+            .await
+        {
+            Ok(made) => Ok(promise_made(&view, &made, &user, now)),
+            Err(e) => draft.refuse(&state, &user, &key, e.into()).await,
+        };
     }
     let new = NewPromise {
         what,
@@ -106,16 +145,28 @@ pub async fn make_promise(
         due_at,
     };
     match state.store.create_promise(actor(&state, &user), new).await {
-        Ok(made) => {
-            let when = When::new(made.promise.due_at, &user.zone, now);
-            let message = format!(
-                "Promise recorded — due {} ({}); you will be warned before it is due",
-                when.absolute, when.relative
-            );
-            Ok(flash_redirect(&problem_path(&view), &message))
-        }
+        Ok(made) => Ok(promise_made(&view, &made, &user, now)),
         Err(e) => draft.refuse(&state, &user, &key, e.into()).await,
     }
+}
+
+/// Back to the problem, saying when the promise is due.
+fn promise_made(
+    view: &makegood_store::ProblemView,
+    made: &PromiseView,
+    user: &SignedIn,
+    now: Timestamp,
+) -> Response {
+    let when = When::new(made.promise.due_at, &user.zone, now);
+    let to = match made.promise.contacts.len() {
+        1 => String::new(),
+        n => format!(" to {n} contacts"),
+    };
+    let message = format!(
+        "Promise recorded{to} — due {} ({}); you will be warned before it is due",
+        when.absolute, when.relative
+    );
+    flash_redirect(&problem_path(view), &message)
 }
 
 /// The promise `id` of the problem `key`, if the member may work it.

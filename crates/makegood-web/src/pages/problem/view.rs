@@ -9,7 +9,7 @@ use makegood_domain::{
     Account, Action, ClockState, Contact, EventKind, MemberId, ProblemState, PromiseStatus,
     WaitingOn,
 };
-use makegood_store::{PageRequest, ProblemView, PromiseFilter, PromiseView, StoreError};
+use makegood_store::{PageRequest, ProblemView, PromiseFilter, PromiseView, Reach, StoreError};
 
 use super::super::{Chrome, PageError, SignedIn, When, render};
 use super::Draft;
@@ -22,6 +22,10 @@ use crate::state::AppState;
 const TIMELINE_PAGE: u32 = 100;
 /// The most promises and members the page loads.
 const LIST_LIMIT: u32 = 200;
+/// The affected accounts listed in the Customer panel; the rest are counted.
+const ACCOUNTS_SHOWN: usize = 30;
+/// A promise to more contacts than this shows their number, not their names.
+const PROMISE_NAMES: usize = 5;
 
 #[derive(Template)]
 #[template(path = "problem.html")]
@@ -40,8 +44,15 @@ pub struct ProblemPage {
     pub detected: When,
     pub outcome: Option<&'static str>,
     pub clocks: Vec<ClockRow>,
+    /// The affected accounts shown (the first [`ACCOUNTS_SHOWN`]).
     pub accounts: Vec<Account>,
+    /// Affected accounts not shown.
+    pub more_accounts: usize,
+    /// Every affected account, for the promise form's "to whom" (when there are several).
+    pub promise_accounts: Vec<(i64, String)>,
     pub stakeholders: Vec<Contact>,
+    /// Set when every contact of every affected account is a stakeholder: whom it reaches.
+    pub everyone: Option<Reach>,
     pub timeline: Vec<EventRow>,
     /// The next timeline page's cursor, when there are later entries.
     pub later: Option<String>,
@@ -66,8 +77,22 @@ pub struct ProblemPage {
 }
 
 impl ProblemPage {
+    /// How many stakeholders an update goes to.
+    pub fn recipient_count(&self) -> u64 {
+        self.everyone
+            .map_or(self.stakeholders.len() as u64, |r| r.stakeholders)
+    }
+
     /// The names of the stakeholders an update goes to.
     pub fn recipients(&self) -> String {
+        if let Some(r) = self.everyone {
+            return format!(
+                "every contact of the {} affected account{}, {} with an email address",
+                r.accounts,
+                if r.accounts == 1 { "" } else { "s" },
+                r.with_email
+            );
+        }
         self.stakeholders
             .iter()
             .map(|c| c.name.as_str())
@@ -189,10 +214,19 @@ async fn build(
     let members = store.list_members(&all(None)).await?.items;
     let member_names: HashMap<MemberId, String> =
         members.iter().map(|m| (m.id, m.name.clone())).collect();
-    let mut accounts = Vec::with_capacity(p.accounts.len());
-    for id in &p.accounts {
-        accounts.push(store.account(*id).await?);
-    }
+    let affected = store.affected_accounts(p.id).await?;
+    let promise_accounts = if affected.len() > 1 {
+        affected.iter().map(|a| (a.id.0, a.name.clone())).collect()
+    } else {
+        Vec::new()
+    };
+    let more_accounts = affected.len().saturating_sub(ACCOUNTS_SHOWN);
+    let accounts: Vec<Account> = affected.into_iter().take(ACCOUNTS_SHOWN).collect();
+    let everyone = if p.all_stakeholders {
+        Some(store.problem_reach(p.id).await?)
+    } else {
+        None
+    };
     let mut stakeholders = Vec::with_capacity(p.stakeholders.len());
     for id in &p.stakeholders {
         stakeholders.push(store.contact(*id).await?);
@@ -242,6 +276,9 @@ async fn build(
             .map(|v| ClockRow::new(format!("Promise: {}", v.promise.what), &v.clock, &names)),
     );
     let contact_names = |v: &PromiseView| {
+        if v.promise.contacts.len() > PROMISE_NAMES {
+            return format!("{} contacts", v.promise.contacts.len());
+        }
         v.promise
             .contacts
             .iter()
@@ -290,7 +327,10 @@ async fn build(
         outcome: p.outcome.map(super::words::outcome_word),
         clocks,
         accounts,
+        more_accounts,
+        promise_accounts,
         stakeholders,
+        everyone,
         timeline: timeline
             .items
             .iter()

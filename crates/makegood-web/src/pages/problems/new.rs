@@ -20,7 +20,7 @@ use crate::pages::{Chrome, FieldErrors, PageError, PageForm, SignedIn, flash_red
 use crate::state::AppState;
 
 /// The fields the form shows (errors about others go in a banner).
-const FIELDS: [&str; 10] = [
+const FIELDS: [&str; 12] = [
     "title",
     "description",
     "origin",
@@ -31,6 +31,8 @@ const FIELDS: [&str; 10] = [
     "accounts",
     "stakeholders",
     "detected_at",
+    "include_locations",
+    "all_stakeholders",
 ];
 
 /// What was typed into the form, kept as text so it can be shown again.
@@ -46,6 +48,10 @@ pub struct NewProblemInput {
     pub accounts: Vec<String>,
     pub stakeholders: Vec<String>,
     pub detected_at: String,
+    /// Also every location of the ticked accounts.
+    pub include_locations: bool,
+    /// Every contact of every affected account, instead of the ticked stakeholders.
+    pub all_stakeholders: bool,
 }
 
 impl NewProblemInput {
@@ -64,6 +70,8 @@ impl NewProblemInput {
                 "accounts" => input.accounts.push(value),
                 "stakeholders" => input.stakeholders.push(value),
                 "detected_at" => input.detected_at = value,
+                "include_locations" => input.include_locations = value == "true",
+                "all_stakeholders" => input.all_stakeholders = value == "true",
                 _ => {}
             }
         }
@@ -213,6 +221,11 @@ fn read(input: &NewProblemInput, user: &SignedIn, now: Timestamp) -> Result<NewP
         "accounts",
         "choose at least one affected account",
     );
+    check.ensure(
+        !input.all_stakeholders || stakeholders.is_empty(),
+        "stakeholders",
+        "untick the stakeholders, or untick “every contact”: updates go to one or the other",
+    );
     let detected_at = match input.detected_at.trim() {
         "" => None,
         text => match text
@@ -246,6 +259,8 @@ fn read(input: &NewProblemInput, user: &SignedIn, now: Timestamp) -> Result<NewP
             accounts: accounts.into_iter().map(AccountId).collect(),
             stakeholders: stakeholders.into_iter().map(ContactId).collect(),
             detected_at,
+            include_locations: input.include_locations,
+            all_stakeholders: input.all_stakeholders,
         }),
         _ => Err(AppError::Validation(Vec::new())),
     }

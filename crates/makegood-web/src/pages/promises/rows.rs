@@ -32,6 +32,9 @@ pub struct PromiseRow {
     pub problem: Option<String>,
 }
 
+/// A promise to more contacts than this names them by their number.
+const NAMED: usize = 5;
+
 /// Names of members, contacts and accounts, looked up once per page.
 #[derive(Default)]
 pub struct Names {
@@ -52,7 +55,11 @@ impl Names {
             })
             .await?;
         names.members = members.items.into_iter().map(|m| (m.id, m.name)).collect();
-        for view in promises {
+        // A promise to a whole network's contacts is shown by their number, not their names.
+        for view in promises
+            .iter()
+            .filter(|v| v.promise.contacts.len() <= NAMED)
+        {
             for id in &view.promise.contacts {
                 if names.contacts.contains_key(id) {
                     continue;
@@ -87,6 +94,9 @@ impl Names {
     }
 
     fn to_whom(&self, contacts: &[ContactId]) -> String {
+        if contacts.len() > NAMED {
+            return format!("{} contacts", contacts.len());
+        }
         contacts
             .iter()
             .map(|id| match self.contacts.get(id) {

@@ -22,6 +22,12 @@ pub enum ClockKind {
     Fix,
     /// Promise made → kept.
     Promise,
+    /// A prevention's corrective action recorded → done.
+    Prevention,
+    /// A prevention done → its effectiveness checked.
+    Check,
+    /// A vendor's promise to us made → kept.
+    VendorPromise,
 }
 
 /// Where a clock stands.

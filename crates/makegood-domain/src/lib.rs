@@ -19,6 +19,7 @@ pub mod promise;
 pub mod remedy;
 pub mod state;
 pub mod text;
+pub mod vendor_promise;
 
 #[cfg(test)]
 mod testing;
@@ -29,6 +30,7 @@ pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
+    VendorPromiseId,
 };
 pub use member::{Action, Member, Preferences, Role};
 pub use money::{Currency, Money};
@@ -42,3 +44,4 @@ pub use promise::{PromiseRecord, Rate};
 pub use remedy::{Remedy, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare};
 pub use state::ProblemState;
 pub use text::{Email, TextError};
+pub use vendor_promise::VendorPromise;

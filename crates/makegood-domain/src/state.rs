@@ -151,7 +151,16 @@ impl ProblemState {
             | PromiseReleased { .. }
             | PromiseBroken { .. }
             | ClockWarning { .. }
-            | ClockBreached { .. } => {}
+            | ClockBreached { .. }
+            | PreventionRecorded { .. }
+            | PreventionRevised { .. }
+            | PreventionDone { .. }
+            | PreventionChecked { .. }
+            | RecurrenceFlagged { .. }
+            | VendorPromiseMade { .. }
+            | VendorPromiseKept { .. }
+            | VendorPromiseBroken { .. }
+            | VendorPromiseRenegotiated { .. } => {}
         }
         Ok(())
     }

@@ -71,7 +71,16 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::PromiseReleased { .. }
         | E::PromiseBroken { .. }
         | E::ClockWarning { .. }
-        | E::ClockBreached { .. } => Some(from),
+        | E::ClockBreached { .. }
+        | E::PreventionRecorded { .. }
+        | E::PreventionRevised { .. }
+        | E::PreventionDone { .. }
+        | E::PreventionChecked { .. }
+        | E::RecurrenceFlagged { .. }
+        | E::VendorPromiseMade { .. }
+        | E::VendorPromiseKept { .. }
+        | E::VendorPromiseBroken { .. }
+        | E::VendorPromiseRenegotiated { .. } => Some(from),
     }
 }
 

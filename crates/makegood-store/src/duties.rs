@@ -180,6 +180,7 @@ pub(crate) async fn duties_in<C: ConnectionTrait>(
         duties.extend(Duty::for_promise(&v.promise, &customer, clock, problem));
     }
 
+    duties.extend(crate::preventions::schedule::duties_in(txn, member, now, take).await?);
     if let Some(m) = member {
         duties.retain(|d| d.member == m);
     }

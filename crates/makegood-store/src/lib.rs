@@ -31,6 +31,7 @@ mod outbox;
 mod parties;
 mod policies;
 mod preferences;
+mod preventions;
 mod problems;
 mod promises;
 mod scheduler;
@@ -46,6 +47,10 @@ pub use api::*;
 pub use error::StoreError;
 pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
+pub use preventions::{
+    NewVendorPromise, PreventionFilter, PreventionView, Recurrence, VendorPromiseView,
+    VendorReliability,
+};
 pub use promises::reliability::{Reliability, ReliabilityBy};
 
 /// The result of a store call.

@@ -24,6 +24,8 @@ pub(crate) const BREACH: &str = "breach";
 pub(crate) enum Subject {
     Problem(i64),
     Promise(i64),
+    Prevention(i64),
+    VendorPromise(i64),
 }
 
 impl Subject {
@@ -31,6 +33,19 @@ impl Subject {
         match self {
             Subject::Problem(id) => format!("problem:{id}"),
             Subject::Promise(id) => format!("promise:{id}"),
+            Subject::Prevention(id) => format!("prevention:{id}"),
+            Subject::VendorPromise(id) => format!("vendor_promise:{id}"),
+        }
+    }
+
+    /// The subject of a timer's key, for the subjects the key alone names.
+    pub(crate) fn parse(key: &str) -> Option<Subject> {
+        let (kind, id) = key.split_once(':')?;
+        let id = id.parse().ok()?;
+        match kind {
+            "prevention" => Some(Subject::Prevention(id)),
+            "vendor_promise" => Some(Subject::VendorPromise(id)),
+            _ => None,
         }
     }
 }
@@ -82,6 +97,7 @@ async fn replace<C: ConnectionTrait>(c: &C, subject: Subject, planned: Vec<Plann
     let (problem_id, promise_id) = match subject {
         Subject::Problem(id) => (Some(id), None),
         Subject::Promise(id) => (None, Some(id)),
+        Subject::Prevention(_) | Subject::VendorPromise(_) => (None, None),
     };
     let rows = planned.into_iter().map(|p| timer::ActiveModel {
         id: NotSet,
@@ -151,4 +167,18 @@ pub(crate) async fn sync_promise_id<C: ConnectionTrait>(c: &C, id: i64) -> Resul
         .db()?
         .ok_or(StoreError::not_found("promise"))?;
     sync_promise(c, &row).await
+}
+
+/// Brings `subject`'s pending timers in line with its running `deadlines` (clock, warning
+/// time, due time): a warning and a breach each.
+pub(crate) async fn sync_deadlines<C: ConnectionTrait>(
+    c: &C,
+    subject: Subject,
+    deadlines: &[(ClockKind, Option<Timestamp>, Timestamp)],
+) -> Result<()> {
+    let planned = deadlines
+        .iter()
+        .flat_map(|(clock, warn_at, due_at)| transitions(*clock, *warn_at, *due_at))
+        .collect();
+    replace(c, subject, planned).await
 }

@@ -23,6 +23,7 @@ mod notices;
 mod outbox;
 mod parties;
 mod preferences;
+mod preventions;
 mod problems;
 mod promises;
 mod reliability;

@@ -4,8 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClockKind, EventId, MemberId, Outcome, PreventionId, ProblemId, PromiseId, Severity,
-    VendorId, VendorPromiseId, WaitingOn,
+    ClockKind, EventId, MemberId, Outcome, PreventionId, ProblemId, PromiseId, Severity, VendorId,
+    VendorPromiseId, WaitingOn,
 };
 
 /// Something that happened to a problem (or a promise).

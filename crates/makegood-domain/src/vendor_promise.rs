@@ -121,7 +121,13 @@ impl VendorPromise {
 
     /// The duty while at risk: the problem's `owner` chases `vendor` ("Chase Hostco about
     /// MG-12: restore the backups"); `None` unless the clock is in warning.
-    pub fn duty(&self, vendor: &str, owner: MemberId, clock: Clock, problem: ProblemRef) -> Option<Duty> {
+    pub fn duty(
+        &self,
+        vendor: &str,
+        owner: MemberId,
+        clock: Clock,
+        problem: ProblemRef,
+    ) -> Option<Duty> {
         if clock.state != ClockState::Warning {
             return None;
         }
@@ -176,14 +182,19 @@ mod tests {
         let mut late = open();
         assert!(late.keep(hour(11)).is_err());
         assert!(late.break_if_due(hour(11)));
-        assert_eq!((late.status, late.ended_at), (PromiseStatus::Broken, Some(hour(10))));
+        assert_eq!(
+            (late.status, late.ended_at),
+            (PromiseStatus::Broken, Some(hour(10)))
+        );
         assert!(!late.break_if_due(hour(12)), "broken once");
     }
 
     #[test]
     fn renegotiating_links_a_successor() {
         let mut p = open();
-        let next = p.renegotiate(hour(20), "Their engineer is ill", hour(5)).unwrap();
+        let next = p
+            .renegotiate(hour(20), "Their engineer is ill", hour(5))
+            .unwrap();
         assert_eq!(p.status, PromiseStatus::Renegotiated);
         assert_eq!((next.due_at, next.made_at), (hour(20), hour(5)));
         assert_eq!(next.renegotiated_from, Some(p.id));
@@ -196,12 +207,21 @@ mod tests {
         let p = open();
         let policies = Policies::default();
         let early = p.clock(&policies, hour(1));
-        assert_eq!((early.kind, early.state), (ClockKind::VendorPromise, ClockState::Ok));
+        assert_eq!(
+            (early.kind, early.state),
+            (ClockKind::VendorPromise, ClockState::Ok)
+        );
         assert!(p.duty("Hostco", MemberId(4), early, reference()).is_none());
         let late = p.clock(&policies, hour(9));
         assert_eq!(late.state, ClockState::Warning);
         let duty = p.duty("Hostco", MemberId(4), late, reference()).unwrap();
-        assert_eq!(duty.summary, "Chase Hostco about MG-12: Restore the backups");
-        assert_eq!((duty.member, duty.kind), (MemberId(4), ClockKind::VendorPromise));
+        assert_eq!(
+            duty.summary,
+            "Chase Hostco about MG-12: Restore the backups"
+        );
+        assert_eq!(
+            (duty.member, duty.kind),
+            (MemberId(4), ClockKind::VendorPromise)
+        );
     }
 }

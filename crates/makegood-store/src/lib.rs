@@ -48,8 +48,8 @@ pub use error::StoreError;
 pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 pub use preventions::{
-    NewVendorPromise, PreventionFilter, PreventionView, Recurrence, VendorPromiseView,
-    VendorReliability,
+    NewVendorPromise, PreventionFilter, PreventionView, Recurrence, VendorProblem,
+    VendorPromiseView, VendorReliability,
 };
 pub use promises::reliability::{Reliability, ReliabilityBy};
 

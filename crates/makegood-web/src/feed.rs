@@ -29,6 +29,9 @@ fn clock_name(kind: ClockKind) -> &'static str {
         ClockKind::Update => "update",
         ClockKind::Fix => "fix",
         ClockKind::Promise => "promise",
+        ClockKind::Prevention => "prevention",
+        ClockKind::Check => "check",
+        ClockKind::VendorPromise => "vendor_promise",
     }
 }
 

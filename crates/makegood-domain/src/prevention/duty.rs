@@ -99,7 +99,10 @@ mod tests {
             "Do the corrective action for MG-12: Calibrate proofing screens monthly"
         );
         assert_eq!(duties[0].clock.due_at, Some(hour(100)));
-        assert_eq!(p.action_clock(hour(101)).unwrap().state, ClockState::Breached);
+        assert_eq!(
+            p.action_clock(hour(101)).unwrap().state,
+            ClockState::Breached
+        );
     }
 
     #[test]

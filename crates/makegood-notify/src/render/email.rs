@@ -201,6 +201,9 @@ fn clock_label(kind: ClockKind) -> &'static str {
         ClockKind::Update => "update interval",
         ClockKind::Fix => "time to fix",
         ClockKind::Promise => "promise",
+        ClockKind::Prevention => "corrective action",
+        ClockKind::Check => "effectiveness check",
+        ClockKind::VendorPromise => "vendor promise",
     }
 }
 

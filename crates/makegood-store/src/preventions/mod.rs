@@ -3,8 +3,8 @@
 //! their reliability ([`reliability`]); their timers and duties in [`schedule`].
 
 pub(crate) mod entities;
-pub(crate) mod recurrence;
 mod record;
+pub(crate) mod recurrence;
 mod reliability;
 pub(crate) mod schedule;
 mod vendor;
@@ -86,6 +86,15 @@ pub struct VendorPromiseView {
     pub clock: Clock,
 }
 
+/// A problem a vendor is part of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct VendorProblem {
+    pub id: ProblemId,
+    pub number: ProblemNumber,
+    pub title: String,
+    pub status: String,
+}
+
 /// How one vendor's promises to us ended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct VendorReliability {
@@ -100,7 +109,11 @@ impl Store {
     /// Records a root cause and its corrective action on a problem (`PreventionRecorded`),
     /// schedules its due clock, and flags the problem as recurring when an earlier one of the
     /// same account shares its category or this cause category within the window.
-    pub async fn record_prevention(&self, actor: Actor, new: NewPrevention) -> Result<PreventionView> {
+    pub async fn record_prevention(
+        &self,
+        actor: Actor,
+        new: NewPrevention,
+    ) -> Result<PreventionView> {
         record::record(self, actor, new).await
     }
     /// The prevention `id` at `now`.
@@ -225,6 +238,10 @@ impl Store {
         now: Timestamp,
     ) -> Result<Vec<VendorPromiseView>> {
         vendor::of_vendor(self, vendor, now).await
+    }
+    /// The problems a vendor is part of (its origin, or a promise of its), newest first.
+    pub async fn vendor_problems(&self, vendor: VendorId) -> Result<Vec<VendorProblem>> {
+        vendor::problems_of(self, vendor).await
     }
     /// How each vendor's promises (or one vendor's) ended, counted at `now`, by name.
     pub async fn vendor_reliability(

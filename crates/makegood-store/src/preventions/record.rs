@@ -149,9 +149,10 @@ pub(crate) async fn problem_for<C: ConnectionTrait>(
     id: ProblemId,
 ) -> Result<crate::db::problem::Model> {
     problem_load::row(c, id, false).await.map_err(|e| match e {
-        StoreError::NotFound { .. } => {
-            StoreError::invalid(field, format!("problem {} does not exist", ProblemNumber(id.0)))
-        }
+        StoreError::NotFound { .. } => StoreError::invalid(
+            field,
+            format!("problem {} does not exist", ProblemNumber(id.0)),
+        ),
         other => other,
     })
 }
@@ -165,11 +166,7 @@ pub(crate) async fn record(
     let new = NewPrevention {
         root_cause: text("root_cause", &new.root_cause, limits::DESCRIPTION)?,
         cause_category: text("cause_category", &new.cause_category, limits::CATEGORY)?,
-        corrective_action: text(
-            "corrective_action",
-            &new.corrective_action,
-            limits::PROMISE,
-        )?,
+        corrective_action: text("corrective_action", &new.corrective_action, limits::PROMISE)?,
         due_at: micros(new.due_at),
         ..new
     };
@@ -196,9 +193,23 @@ pub(crate) async fn record(
         owner: p.owner,
         due_at: p.due_at,
     };
-    append(&txn, Some(row.problem_id), None, now, Some(actor.member.0), &event).await?;
-    recurrence::flag(&txn, row.problem_id, Some(&p.cause_category), Some(actor.member.0), now)
-        .await?;
+    append(
+        &txn,
+        Some(row.problem_id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
+    recurrence::flag(
+        &txn,
+        row.problem_id,
+        Some(&p.cause_category),
+        Some(actor.member.0),
+        now,
+    )
+    .await?;
     let view = view(&row, now)?;
     txn.commit().await.db()?;
     Ok(view)
@@ -244,7 +255,15 @@ async fn change(
     }
     let saved = row(&txn, id, false).await?;
     schedule::sync_prevention(&txn, &saved).await?;
-    append(&txn, Some(saved.problem_id), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(saved.problem_id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = view(&saved, now)?;
     txn.commit().await.db()?;
     Ok(view)
@@ -393,6 +412,9 @@ pub(crate) async fn list(
             ..Cursor::new(list, p.id)
         }
     });
-    let views = rows.iter().map(|r| view(r, now)).collect::<Result<Vec<_>>>()?;
+    let views = rows
+        .iter()
+        .map(|r| view(r, now))
+        .collect::<Result<Vec<_>>>()?;
     Ok(page(views, next))
 }

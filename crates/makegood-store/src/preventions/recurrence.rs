@@ -219,7 +219,11 @@ pub(crate) async fn of_problems<C: ConnectionTrait>(
         .collect();
     let preventions: HashMap<i64, prevention::Model> = prevention::Entity::find()
         .filter(
-            prevention::Column::Id.is_in(rows.iter().filter_map(|r| r.prevention_id).collect::<Vec<_>>()),
+            prevention::Column::Id.is_in(
+                rows.iter()
+                    .filter_map(|r| r.prevention_id)
+                    .collect::<Vec<_>>(),
+            ),
         )
         .all(c)
         .await

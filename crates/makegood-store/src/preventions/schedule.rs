@@ -103,8 +103,16 @@ pub(crate) async fn fire<C: ConnectionTrait>(
                 return Ok(());
             }
             let event = EventKind::ClockWarning { clock, due_at };
-            append_as_of(c, Some(row.problem_id), None, from_db(t.at)?, None, &event, now)
-                .await?;
+            append_as_of(
+                c,
+                Some(row.problem_id),
+                None,
+                from_db(t.at)?,
+                None,
+                &event,
+                now,
+            )
+            .await?;
             alert_vendor_promise(c, &row, AlertKind::Warning, now).await
         }
         _ => Ok(()),
@@ -119,7 +127,11 @@ async fn alert_prevention<C: ConnectionTrait>(
     due_at: Timestamp,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(problem) = problem::Entity::find_by_id(row.problem_id).one(c).await.db()? else {
+    let Some(problem) = problem::Entity::find_by_id(row.problem_id)
+        .one(c)
+        .await
+        .db()?
+    else {
         return Ok(());
     };
     let n = ProblemNumber(problem.id);
@@ -148,7 +160,11 @@ pub(crate) async fn alert_vendor_promise<C: ConnectionTrait>(
     kind: AlertKind,
     now: Timestamp,
 ) -> Result<()> {
-    let Some(problem) = problem::Entity::find_by_id(row.problem_id).one(c).await.db()? else {
+    let Some(problem) = problem::Entity::find_by_id(row.problem_id)
+        .one(c)
+        .await
+        .db()?
+    else {
         return Ok(());
     };
     let vendor = vendor_names(c, vec![row.vendor_id])

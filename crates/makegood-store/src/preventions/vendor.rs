@@ -176,7 +176,10 @@ pub(crate) async fn make(
     {
         return Err(StoreError::invalid(
             "vendor",
-            format!("vendor {} does not exist; add it under Vendors first", new.vendor),
+            format!(
+                "vendor {} does not exist; add it under Vendors first",
+                new.vendor
+            ),
         ));
     }
     let policies = policies::load(&txn).await?;
@@ -202,7 +205,15 @@ pub(crate) async fn make(
         what,
         due_at,
     };
-    append(&txn, Some(row.problem_id), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(row.problem_id),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = views(&txn, &[row], &policies, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("vendor promise"))
@@ -283,7 +294,15 @@ pub(crate) async fn keep(
         return Err(stale(&txn, id).await);
     }
     let event = EventKind::VendorPromiseKept { vendor_promise: id };
-    append(&txn, Some(p.problem.0), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(p.problem.0),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = one(&txn, id.0, now).await?;
     txn.commit().await.db()?;
     Ok(view)
@@ -316,7 +335,15 @@ pub(crate) async fn renegotiate(
         to_due: new_due,
         reason,
     };
-    append(&txn, Some(p.problem.0), None, now, Some(actor.member.0), &event).await?;
+    append(
+        &txn,
+        Some(p.problem.0),
+        None,
+        now,
+        Some(actor.member.0),
+        &event,
+    )
+    .await?;
     let view = one(&txn, next.id, now).await?;
     txn.commit().await.db()?;
     Ok(view)
@@ -386,4 +413,41 @@ pub(crate) async fn of_vendor(
     let views = views(&txn, &rows, &policies, now).await?;
     txn.commit().await.db()?;
     Ok(views)
+}
+
+/// The problems a vendor is part of: of its origin, or with a promise of its; newest first.
+pub(crate) async fn problems_of(
+    store: &Store,
+    vendor_id: VendorId,
+) -> Result<Vec<super::VendorProblem>> {
+    use crate::db::problem;
+    use sea_orm::Condition;
+    use sea_orm::sea_query::Query;
+    let txn = store.read().await?;
+    let promised = Query::select()
+        .column(vendor_promise::Column::ProblemId)
+        .from(vendor_promise::Entity)
+        .and_where(vendor_promise::Column::VendorId.eq(vendor_id.0))
+        .take();
+    let rows = problem::Entity::find()
+        .filter(
+            Condition::any()
+                .add(problem::Column::VendorId.eq(vendor_id.0))
+                .add(problem::Column::Id.in_subquery(promised)),
+        )
+        .order_by_desc(problem::Column::Id)
+        .limit(200)
+        .all(&txn)
+        .await
+        .db()?;
+    txn.commit().await.db()?;
+    Ok(rows
+        .into_iter()
+        .map(|p| super::VendorProblem {
+            id: ProblemId(p.id),
+            number: ProblemNumber(p.id),
+            title: p.title,
+            status: p.status,
+        })
+        .collect())
 }

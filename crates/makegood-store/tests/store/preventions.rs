@@ -32,15 +32,39 @@ fn new_prevention(problem: ProblemId, owner: MemberId, cause: &str) -> NewPreven
 }
 
 async fn events(store: &Store, id: ProblemId) -> Vec<Event> {
-    let all = PageRequest { cursor: None, limit: Some(200) };
+    let all = PageRequest {
+        cursor: None,
+        limit: Some(200),
+    };
     store.timeline(id, &all).await.unwrap().items
 }
 
 /// A problem at Acme (or `accounts`) in `category`, detected an hour before `at`.
-async fn problem_at(store: &Store, w: &World, at: Timestamp, category: &str, accounts: Vec<makegood_domain::AccountId>) -> ProblemId {
-    let stakeholders = if accounts == [w.acme.id] { vec![w.ann.id] } else { vec![] };
-    let new = NewProblem { category: category.into(), detected_at: Some(at - hours(1)), accounts, stakeholders, ..new_problem(w, "Export stopped") };
-    store.create_problem(actor(&w.agent, at), new).await.unwrap().problem.id
+async fn problem_at(
+    store: &Store,
+    w: &World,
+    at: Timestamp,
+    category: &str,
+    accounts: Vec<makegood_domain::AccountId>,
+) -> ProblemId {
+    let stakeholders = if accounts == [w.acme.id] {
+        vec![w.ann.id]
+    } else {
+        vec![]
+    };
+    let new = NewProblem {
+        category: category.into(),
+        detected_at: Some(at - hours(1)),
+        accounts,
+        stakeholders,
+        ..new_problem(w, "Export stopped")
+    };
+    store
+        .create_problem(actor(&w.agent, at), new)
+        .await
+        .unwrap()
+        .problem
+        .id
 }
 
 store_test! {

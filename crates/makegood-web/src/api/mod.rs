@@ -11,11 +11,13 @@ pub mod members;
 mod openapi;
 pub mod policies;
 pub mod preferences;
+pub mod preventions;
 pub mod problem_actions;
 pub mod problems;
 pub mod promises;
 pub mod tokens;
 pub mod types;
+pub mod vendor_promises;
 pub mod vendors;
 pub mod webhooks;
 
@@ -103,6 +105,27 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::rotate_webhook_secret))
         .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(deliveries::get_delivery))
-        .routes(routes!(deliveries::retry_delivery));
+        .routes(routes!(deliveries::retry_delivery))
+        .routes(routes!(
+            preventions::list_problem_preventions,
+            preventions::create_prevention
+        ))
+        .routes(routes!(preventions::list_preventions))
+        .routes(routes!(preventions::get_prevention))
+        .routes(routes!(preventions::mark_prevention_done))
+        .routes(routes!(preventions::check_prevention))
+        .routes(routes!(preventions::revise_prevention))
+        .routes(routes!(
+            preventions::get_prevention_settings,
+            preventions::update_prevention_settings
+        ))
+        .routes(routes!(
+            vendor_promises::list_problem_vendor_promises,
+            vendor_promises::create_vendor_promise
+        ))
+        .routes(routes!(vendor_promises::get_vendor_promise))
+        .routes(routes!(vendor_promises::keep_vendor_promise))
+        .routes(routes!(vendor_promises::renegotiate_vendor_promise))
+        .routes(routes!(vendor_promises::get_vendor_reliability));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -29,7 +29,8 @@ use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
     tags(
         (name = "me"), (name = "members"), (name = "accounts"), (name = "contacts"), (name = "vendors"),
         (name = "problems"), (name = "promises"), (name = "duties"), (name = "policies"), (name = "tokens"),
-        (name = "calendars"), (name = "webhooks"), (name = "deliveries")
+        (name = "calendars"), (name = "webhooks"), (name = "deliveries"),
+        (name = "preventions"), (name = "vendor-promises")
     )
 )]
 pub struct ApiDoc;

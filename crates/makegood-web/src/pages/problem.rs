@@ -6,7 +6,10 @@
 
 mod actions;
 mod composer;
+mod prevention_words;
+mod preventions;
 mod promises;
+mod vendor_promises;
 mod view;
 mod words;
 
@@ -52,6 +55,40 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{key}/close", post(actions::close))
         .route("/problems/{key}/reopen", post(actions::reopen))
         .route("/problems/{key}/owner", post(actions::change_owner))
+        .merge(prevention_routes())
+}
+
+/// The prevention and vendor-promise panels' forms.
+fn prevention_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/problems/{key}/preventions",
+            post(preventions::record_prevention),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/done",
+            post(preventions::mark_done),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/check",
+            post(preventions::check),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/revise",
+            post(preventions::revise),
+        )
+        .route(
+            "/problems/{key}/vendor-promises",
+            post(vendor_promises::make),
+        )
+        .route(
+            "/problems/{key}/vendor-promises/{id}/keep",
+            post(vendor_promises::keep),
+        )
+        .route(
+            "/problems/{key}/vendor-promises/{id}/renegotiate",
+            post(vendor_promises::renegotiate),
+        )
 }
 
 /// The page's query: which way the composer starts, and where the timeline page starts.
@@ -128,6 +165,8 @@ pub struct Draft {
     pub errors: FieldErrors,
     /// A refusal that is about no one field (a refused transition).
     pub alert: Option<String>,
+    /// A refused prevention or vendor-promise form.
+    pub prevention: preventions::PreventionDraft,
 }
 
 impl Draft {

@@ -12,6 +12,7 @@ use makegood_store::{
 
 use crate::cli::DemoArgs;
 
+mod prevention;
 mod story;
 
 /// `minutes` before `now`.

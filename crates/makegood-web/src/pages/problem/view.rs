@@ -60,6 +60,8 @@ pub struct ProblemPage {
     pub owner_id: i64,
     pub outcomes: Vec<(&'static str, &'static str)>,
     pub draft: Draft,
+    /// The prevention and vendor-promise panels.
+    pub prevention: super::preventions::PreventionPanel,
 }
 
 impl ProblemPage {
@@ -268,6 +270,9 @@ async fn build(
         })
         .collect();
     let can_work = me.may(Action::WorkProblems, None);
+    let prevention =
+        super::preventions::panel(state, user, &view, &member_names, draft.prevention.clone())
+            .await?;
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -310,6 +315,7 @@ async fn build(
         owner_id: p.owner.0,
         outcomes: OUTCOMES.iter().map(|(v, _, w)| (*v, *w)).collect(),
         draft,
+        prevention,
     })
 }
 

@@ -31,7 +31,7 @@ pub struct Names<'a> {
 }
 
 impl Names<'_> {
-    fn member(&self, id: Option<MemberId>) -> String {
+    pub(super) fn member(&self, id: Option<MemberId>) -> String {
         match id {
             None => "makegood".to_owned(),
             Some(id) => self
@@ -47,7 +47,7 @@ impl Names<'_> {
             .map_or_else(String::new, |what| format!(" “{what}”"))
     }
 
-    fn at(&self, t: Timestamp) -> String {
+    pub(super) fn at(&self, t: Timestamp) -> String {
         When::new(t, self.zone, self.now).absolute
     }
 }
@@ -186,6 +186,17 @@ impl EventRow {
                 ),
                 None,
             ),
+            kind @ (EventKind::PreventionRecorded { .. }
+            | EventKind::PreventionRevised { .. }
+            | EventKind::PreventionDone { .. }
+            | EventKind::PreventionChecked { .. }
+            | EventKind::RecurrenceFlagged { .. }
+            | EventKind::VendorPromiseMade { .. }
+            | EventKind::VendorPromiseKept { .. }
+            | EventKind::VendorPromiseBroken { .. }
+            | EventKind::VendorPromiseRenegotiated { .. }) => {
+                super::prevention_words::row(kind, &who, names)
+            }
         };
         Self {
             class,
@@ -204,6 +215,9 @@ pub fn clock_word(kind: ClockKind) -> &'static str {
         ClockKind::Update => "Next update to the customer",
         ClockKind::Fix => "Fix it",
         ClockKind::Promise => "Keep the promise",
+        ClockKind::Prevention => "Do the corrective action",
+        ClockKind::Check => "Check the corrective action worked",
+        ClockKind::VendorPromise => "The vendor's promise",
     }
 }
 

@@ -5,6 +5,7 @@ mod fields;
 mod member_edit;
 mod members;
 mod policies;
+mod prevention;
 mod tokens;
 
 pub(crate) use fields::time_zone_options;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .merge(member_edit::routes())
         .merge(policies::routes())
         .merge(tokens::routes())
+        .merge(prevention::routes())
 }
 
 #[derive(Template)]

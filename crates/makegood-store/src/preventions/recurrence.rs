@@ -116,6 +116,11 @@ pub(crate) async fn flag<C: ConnectionTrait>(
         .all(c)
         .await
         .db()?;
+    // Only earlier problems: detected before it, or at the same time and recorded before it.
+    let candidates: Vec<problem::Model> = candidates
+        .into_iter()
+        .filter(|p| p.detected_at < row.detected_at || p.id < id)
+        .collect();
     let ids: Vec<i64> = candidates.iter().map(|p| p.id).collect();
     // The latest prevention of each candidate.
     let mut latest: HashMap<i64, prevention::Model> = HashMap::new();

@@ -59,6 +59,8 @@ pub struct World {
     pub webhook: Webhook,
     /// A pending outbox message (an alert to the agent).
     pub delivery: i64,
+    /// Preventions of `problem`: one open, one done with its check due at once.
+    pub preventions: crate::prevention::Preventions,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -237,7 +239,9 @@ impl World {
         )
         .await
         .unwrap();
+        let preventions = crate::prevention::Preventions::new(app, team, &problem, &vendor).await;
         Self {
+            preventions,
             calendar,
             webhook,
             delivery,
@@ -247,12 +251,12 @@ impl World {
             spare_account,
             spare_contact,
             spare_vendor,
-            problem,
             waiting,
             fixed,
             supervisors_problem,
             agents_promise,
             supervisors_promise,
+            problem,
         }
     }
 }

@@ -24,6 +24,7 @@ mod pages_problems;
 mod pages_promises;
 mod pages_settings;
 mod pages_today;
+mod prevention;
 mod regressions;
 mod roles;
 mod route_table;

@@ -186,7 +186,6 @@ pub async fn panel(
                         format!("{} — {verdict}{note}", when(c.checked_at).absolute)
                     })
                     .collect(),
-                version: v.version,
             }
         })
         .collect();

@@ -184,6 +184,10 @@ store_test! {
         }).collect();
         assert_eq!(flagged, [EventKind::RecurrenceFlagged { earlier: first, prevention: Some(prevention), basis: "category".into(), category: "Software".into() }]);
 
+        // The earlier problem does not recur the later one, even as its preventions are recorded.
+        store.record_prevention(actor(&w.agent, now() + days(30)), NewPrevention { due_at: now() + days(40), ..new_prevention(first, w.agent.id, "Capacity") }).await.unwrap();
+        assert!(store.problem_recurrences(first).await.unwrap().is_empty());
+
         // Another account, or another category: not recurring.
         let globex = problem_at(&store, &w, now() + days(31), "software", vec![w.globex.id]).await;
         assert!(store.problem_recurrences(globex).await.unwrap().is_empty());

@@ -99,7 +99,7 @@ async fn the_api_records_and_works_preventions(backend: Backend) {
     let list = app.get(&path, &team.viewer).await;
     assert_eq!(list.json.as_array().unwrap().len(), 3, "{}", list.text);
 
-    // Stale If-Match is refused; done; the check before it is due is a conflict.
+    // Done; the check before it is due is a conflict.
     let stale = app
         .request(
             "POST",

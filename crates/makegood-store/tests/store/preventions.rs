@@ -85,7 +85,7 @@ store_test! {
         assert_eq!((v.prevention.status, v.version, v.check_due_at, v.check_due), (PreventionStatus::Open, 1, None, false));
         assert_eq!(v.due.due_at, now() + days(10));
         assert_eq!(store.prevention(id, now()).await.unwrap(), v);
-        assert_eq!(store.problem_preventions(problem, now()).await.unwrap(), [v.clone()]);
+        assert_eq!(store.problem_preventions(problem, now()).await.unwrap(), std::slice::from_ref(&v));
         let recorded = events(&store, problem).await.pop().unwrap();
         assert_eq!(recorded.kind, EventKind::PreventionRecorded {
             prevention: id,

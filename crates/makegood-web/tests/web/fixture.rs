@@ -239,7 +239,8 @@ impl World {
         )
         .await
         .unwrap();
-        let preventions = crate::prevention::Preventions::new(app, team, &problem, &vendor).await;
+        let preventions =
+            crate::prevention::Preventions::new(app, team, &supervisors_problem, &vendor).await;
         Self {
             preventions,
             calendar,

@@ -24,6 +24,12 @@ pub enum ClockKind {
     Promise,
     /// Remedy proposed above the proposer's authority → approved or rejected.
     Approval,
+    /// A prevention's corrective action recorded → done.
+    Prevention,
+    /// A prevention done → its effectiveness checked.
+    Check,
+    /// A vendor's promise to us made → kept.
+    VendorPromise,
 }
 
 /// Where a clock stands.

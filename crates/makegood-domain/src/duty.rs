@@ -53,9 +53,12 @@ impl Duty {
                 let summary = match clock.kind {
                     ClockKind::Tell => format!("Tell {customer} about {n}"),
                     ClockKind::Update => format!("Update {customer} on {n}"),
-                    ClockKind::Fix | ClockKind::Promise | ClockKind::Approval => {
-                        format!("Fix {n} for {customer}")
-                    }
+                    ClockKind::Fix
+                    | ClockKind::Promise
+                    | ClockKind::Approval
+                    | ClockKind::Prevention
+                    | ClockKind::Check
+                    | ClockKind::VendorPromise => format!("Fix {n} for {customer}"),
                 };
                 Duty {
                     kind: clock.kind,

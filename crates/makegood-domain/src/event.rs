@@ -4,8 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClockKind, EventId, MemberId, Money, Outcome, ProblemId, PromiseId, RemedyId, RemedyKind,
-    Severity, VendorId, WaitingOn,
+    ClockKind, EventId, MemberId, Money, Outcome, PreventionId, ProblemId, PromiseId, RemedyId,
+    RemedyKind, Severity, VendorId, VendorPromiseId, WaitingOn,
 };
 
 /// Something that happened to a problem (or a promise).
@@ -145,6 +145,71 @@ pub enum EventKind {
         position: u32,
         item: String,
     },
+    /// A root cause and the corrective action that keeps it from recurring.
+    PreventionRecorded {
+        prevention: PreventionId,
+        root_cause: String,
+        cause_category: String,
+        corrective_action: String,
+        owner: MemberId,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// A new corrective action or due time for an open prevention.
+    PreventionRevised {
+        prevention: PreventionId,
+        corrective_action: String,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// The corrective action was done; its effectiveness check comes later.
+    PreventionDone {
+        prevention: PreventionId,
+    },
+    /// The effectiveness check: effective ends the prevention, not effective reopens it.
+    PreventionChecked {
+        prevention: PreventionId,
+        effective: bool,
+        note: Option<String>,
+    },
+    /// The problem recurs an earlier one for the same account.
+    RecurrenceFlagged {
+        earlier: ProblemId,
+        /// The earlier problem's prevention, if it had one.
+        prevention: Option<PreventionId>,
+        /// What matched: `category` or `cause_category`.
+        basis: String,
+        /// The category (or cause category) they share.
+        category: String,
+    },
+    /// A vendor promised us something by a date.
+    VendorPromiseMade {
+        vendor_promise: VendorPromiseId,
+        vendor: VendorId,
+        what: String,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// The vendor delivered by the due time.
+    VendorPromiseKept {
+        vendor_promise: VendorPromiseId,
+    },
+    /// The vendor's due time passed undelivered.
+    VendorPromiseBroken {
+        vendor_promise: VendorPromiseId,
+        #[schema(value_type = String, format = DateTime)]
+        due_at: Timestamp,
+    },
+    /// A new due time agreed with the vendor before the old one passed.
+    VendorPromiseRenegotiated {
+        vendor_promise: VendorPromiseId,
+        new_vendor_promise: VendorPromiseId,
+        #[schema(value_type = String, format = DateTime)]
+        from_due: Timestamp,
+        #[schema(value_type = String, format = DateTime)]
+        to_due: Timestamp,
+        reason: String,
+    },
 }
 
 impl EventKind {
@@ -175,6 +240,15 @@ impl EventKind {
         "vendor_share_received",
         "checklist_item_done",
         "checklist_item_undone",
+        "prevention_recorded",
+        "prevention_revised",
+        "prevention_done",
+        "prevention_checked",
+        "recurrence_flagged",
+        "vendor_promise_made",
+        "vendor_promise_kept",
+        "vendor_promise_broken",
+        "vendor_promise_renegotiated",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -205,6 +279,15 @@ impl EventKind {
             EventKind::VendorShareReceived { .. } => "vendor_share_received",
             EventKind::ChecklistItemDone { .. } => "checklist_item_done",
             EventKind::ChecklistItemUndone { .. } => "checklist_item_undone",
+            EventKind::PreventionRecorded { .. } => "prevention_recorded",
+            EventKind::PreventionRevised { .. } => "prevention_revised",
+            EventKind::PreventionDone { .. } => "prevention_done",
+            EventKind::PreventionChecked { .. } => "prevention_checked",
+            EventKind::RecurrenceFlagged { .. } => "recurrence_flagged",
+            EventKind::VendorPromiseMade { .. } => "vendor_promise_made",
+            EventKind::VendorPromiseKept { .. } => "vendor_promise_kept",
+            EventKind::VendorPromiseBroken { .. } => "vendor_promise_broken",
+            EventKind::VendorPromiseRenegotiated { .. } => "vendor_promise_renegotiated",
         }
     }
 

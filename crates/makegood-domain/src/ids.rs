@@ -42,6 +42,8 @@ id!(/// A remedy (the store assigns it).
     RemedyId);
 id!(/// A prevention (the store assigns it).
     PreventionId);
+id!(/// A vendor's promise to us (the store assigns it).
+    VendorPromiseId);
 
 /// The number people use for a problem: `MG-12`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -20,6 +20,7 @@ pub mod promise;
 pub mod remedy;
 pub mod state;
 pub mod text;
+pub mod vendor_promise;
 
 #[cfg(test)]
 mod testing;
@@ -30,6 +31,7 @@ pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
+    VendorPromiseId,
 };
 pub use member::{Action, Member, Preferences, Role};
 pub use money::{AmountError, Currency, Money};
@@ -46,3 +48,4 @@ pub use remedy::{
 };
 pub use state::ProblemState;
 pub use text::{Email, TextError};
+pub use vendor_promise::VendorPromise;

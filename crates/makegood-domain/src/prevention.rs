@@ -4,6 +4,7 @@
 //! Open → done → (check due) → effective, or not effective which reopens it: the failed check
 //! is kept in its history and the corrective action is worked again (see [`Prevention::revise`]).
 
+mod duty;
 mod recurrence;
 
 use jiff::{SignedDuration, Timestamp};
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::remedy::{deadline_state, warn_at};
 use crate::{ClockState, MemberId, ProblemId};
 
+pub use duty::CHECK_GRACE_DAYS;
 pub use recurrence::{DEFAULT_RECURRENCE_WINDOW, Occurrence, PastProblem, is_recurring};
 
 /// Days after the corrective action is done that its effectiveness is checked, by default.

@@ -158,7 +158,16 @@ impl ProblemState {
             | RemedyDelivered { .. }
             | VendorShareReceived { .. }
             | ChecklistItemDone { .. }
-            | ChecklistItemUndone { .. } => {}
+            | ChecklistItemUndone { .. }
+            | PreventionRecorded { .. }
+            | PreventionRevised { .. }
+            | PreventionDone { .. }
+            | PreventionChecked { .. }
+            | RecurrenceFlagged { .. }
+            | VendorPromiseMade { .. }
+            | VendorPromiseKept { .. }
+            | VendorPromiseBroken { .. }
+            | VendorPromiseRenegotiated { .. } => {}
         }
         Ok(())
     }

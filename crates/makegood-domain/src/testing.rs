@@ -135,6 +135,53 @@ pub fn every_kind() -> Vec<EventKind> {
             position: 1,
             item: "Call the IT director".into(),
         },
+        PreventionRecorded {
+            prevention: crate::PreventionId(1),
+            root_cause: "no staging server".into(),
+            cause_category: "change management".into(),
+            corrective_action: "a staging server".into(),
+            owner: crate::MemberId(1),
+            due_at: hour(48),
+        },
+        PreventionRevised {
+            prevention: crate::PreventionId(1),
+            corrective_action: "a staging server and a checklist".into(),
+            due_at: hour(72),
+        },
+        PreventionDone {
+            prevention: crate::PreventionId(1),
+        },
+        PreventionChecked {
+            prevention: crate::PreventionId(1),
+            effective: false,
+            note: Some("it happened again".into()),
+        },
+        RecurrenceFlagged {
+            earlier: crate::ProblemId(1),
+            prevention: Some(crate::PreventionId(1)),
+            basis: "category".into(),
+            category: "hosting".into(),
+        },
+        VendorPromiseMade {
+            vendor_promise: crate::VendorPromiseId(1),
+            vendor: crate::VendorId(2),
+            what: "a root-cause report".into(),
+            due_at: hour(24),
+        },
+        VendorPromiseKept {
+            vendor_promise: crate::VendorPromiseId(1),
+        },
+        VendorPromiseBroken {
+            vendor_promise: crate::VendorPromiseId(1),
+            due_at: hour(24),
+        },
+        VendorPromiseRenegotiated {
+            vendor_promise: crate::VendorPromiseId(1),
+            new_vendor_promise: crate::VendorPromiseId(2),
+            from_due: hour(24),
+            to_due: hour(48),
+            reason: "agreed by phone".into(),
+        },
     ]
 }
 

@@ -166,6 +166,8 @@ pub struct ProblemView {
     pub clocks: Vec<Clock>,
     /// The worst state of the running clocks, `None` if none runs.
     pub clock_state: Option<ClockState>,
+    /// The earlier problems this one was flagged as recurring, latest first.
+    pub recurrences: Vec<crate::Recurrence>,
 }
 
 /// How to order a problem list.

@@ -33,6 +33,7 @@ mod parties;
 mod playbooks;
 mod policies;
 mod preferences;
+mod preventions;
 mod problems;
 mod promises;
 mod remedies;
@@ -51,6 +52,10 @@ pub use incidents::{AccountUpdate, LocationContact, NewAccountsPromise, NewLocat
 pub use invitations::{INVITATION_LIFETIME, Invitation, InvitationLookup};
 pub use outbox::{DELIVERY_LEASE, MAX_ATTEMPTS};
 pub use playbooks::RenderedMessage;
+pub use preventions::{
+    NewVendorPromise, PreventionFilter, PreventionView, Recurrence, VendorProblem,
+    VendorPromiseView, VendorReliability,
+};
 pub use promises::reliability::{Reliability, ReliabilityBy};
 pub use remedies::{RemedyFilter, RemedyListState, RemedyView};
 

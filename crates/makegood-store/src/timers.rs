@@ -27,6 +27,8 @@ pub(crate) enum Subject {
     /// A remedy's approval clock; its rows also carry the remedy's problem, so the scheduler
     /// leaves them while a write holds that problem.
     Remedy(i64),
+    Prevention(i64),
+    VendorPromise(i64),
 }
 
 impl Subject {
@@ -35,6 +37,19 @@ impl Subject {
             Subject::Problem(id) => format!("problem:{id}"),
             Subject::Promise(id) => format!("promise:{id}"),
             Subject::Remedy(id) => format!("remedy:{id}"),
+            Subject::Prevention(id) => format!("prevention:{id}"),
+            Subject::VendorPromise(id) => format!("vendor_promise:{id}"),
+        }
+    }
+
+    /// The subject of a timer's key, for the subjects the key alone names.
+    pub(crate) fn parse(key: &str) -> Option<Subject> {
+        let (kind, id) = key.split_once(':')?;
+        let id = id.parse().ok()?;
+        match kind {
+            "prevention" => Some(Subject::Prevention(id)),
+            "vendor_promise" => Some(Subject::VendorPromise(id)),
+            _ => None,
         }
     }
 }
@@ -97,6 +112,7 @@ async fn replace_in<C: ConnectionTrait>(
         Subject::Problem(id) => (Some(id), None),
         Subject::Promise(id) => (None, Some(id)),
         Subject::Remedy(_) => (problem, None),
+        Subject::Prevention(_) | Subject::VendorPromise(_) => (None, None),
     };
     let rows = planned.into_iter().map(|p| timer::ActiveModel {
         id: NotSet,
@@ -187,4 +203,18 @@ pub(crate) async fn sync_remedy<C: ConnectionTrait>(
         _ => Vec::new(),
     };
     replace_in(c, Subject::Remedy(row.id), Some(row.problem_id), planned).await
+}
+
+/// Brings `subject`'s pending timers in line with its running `deadlines` (clock, warning
+/// time, due time): a warning and a breach each.
+pub(crate) async fn sync_deadlines<C: ConnectionTrait>(
+    c: &C,
+    subject: Subject,
+    deadlines: &[(ClockKind, Option<Timestamp>, Timestamp)],
+) -> Result<()> {
+    let planned = deadlines
+        .iter()
+        .flat_map(|(clock, warn_at, due_at)| transitions(*clock, *warn_at, *due_at))
+        .collect();
+    replace(c, subject, planned).await
 }

@@ -30,6 +30,9 @@ fn clock_name(kind: ClockKind) -> &'static str {
         ClockKind::Fix => "fix",
         ClockKind::Promise => "promise",
         ClockKind::Approval => "approval",
+        ClockKind::Prevention => "prevention",
+        ClockKind::Check => "check",
+        ClockKind::VendorPromise => "vendor_promise",
     }
 }
 

@@ -78,7 +78,16 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::RemedyDelivered { .. }
         | E::VendorShareReceived { .. }
         | E::ChecklistItemDone { .. }
-        | E::ChecklistItemUndone { .. } => Some(from),
+        | E::ChecklistItemUndone { .. }
+        | E::PreventionRecorded { .. }
+        | E::PreventionRevised { .. }
+        | E::PreventionDone { .. }
+        | E::PreventionChecked { .. }
+        | E::RecurrenceFlagged { .. }
+        | E::VendorPromiseMade { .. }
+        | E::VendorPromiseKept { .. }
+        | E::VendorPromiseBroken { .. }
+        | E::VendorPromiseRenegotiated { .. } => Some(from),
     }
 }
 

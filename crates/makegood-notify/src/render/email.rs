@@ -202,6 +202,9 @@ fn clock_label(kind: ClockKind) -> &'static str {
         ClockKind::Fix => "time to fix",
         ClockKind::Promise => "promise",
         ClockKind::Approval => "remedy approval",
+        ClockKind::Prevention => "corrective action",
+        ClockKind::Check => "effectiveness check",
+        ClockKind::VendorPromise => "vendor promise",
     }
 }
 

@@ -9,6 +9,7 @@ mod m0004_clock_and_outbox;
 mod m0005_search;
 mod m0006_invitations;
 mod m0007_remedies;
+mod m0008_prevention;
 mod m0009_playbooks;
 mod m0010_incidents;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_search::Migration),
             Box::new(m0006_invitations::Migration),
             Box::new(m0007_remedies::Migration),
+            Box::new(m0008_prevention::Migration),
             Box::new(m0009_playbooks::Migration),
             Box::new(m0010_incidents::Migration),
         ]

@@ -204,6 +204,7 @@ pub(crate) fn view(
         problem,
         clocks,
         clock_state,
+        recurrences: Vec::new(),
     }
 }
 
@@ -217,6 +218,7 @@ pub(crate) async fn views<C: ConnectionTrait>(
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let (mut accounts, mut stakeholders) = links(c, &ids).await?;
     let states = states(c, &ids).await?;
+    let mut recurrences = crate::preventions::recurrence::of_problems(c, &ids).await?;
     rows.iter()
         .map(|row| {
             let problem = to_problem(
@@ -225,7 +227,9 @@ pub(crate) async fn views<C: ConnectionTrait>(
                 stakeholders.remove(&row.id).unwrap_or_default(),
             )?;
             let state = states.get(&row.id).cloned().unwrap_or_default();
-            Ok(view(problem, &state, rules, now))
+            let mut v = view(problem, &state, rules, now);
+            v.recurrences = recurrences.remove(&row.id).unwrap_or_default();
+            Ok(v)
         })
         .collect()
 }

@@ -196,6 +196,7 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
         &created,
     )
     .await?;
+    crate::preventions::recurrence::flag(&txn, row.id, None, Some(actor.member.0), now).await?;
     let view = load::views(&txn, &[row], &rules, now).await?.pop();
     txn.commit().await.db()?;
     view.ok_or(StoreError::not_found("problem"))

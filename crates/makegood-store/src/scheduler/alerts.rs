@@ -89,17 +89,17 @@ async fn recipients<C: ConnectionTrait>(
 }
 
 /// What one alert says, to whom it goes first and what it is about.
-struct Alert {
-    owner: i64,
-    kind: AlertKind,
-    clock: ClockKind,
-    problem: Option<ProblemRef>,
-    promise: Option<PromiseRef>,
-    summary: String,
-    due_at: Timestamp,
+pub(crate) struct Alert {
+    pub owner: i64,
+    pub kind: AlertKind,
+    pub clock: ClockKind,
+    pub problem: Option<ProblemRef>,
+    pub promise: Option<PromiseRef>,
+    pub summary: String,
+    pub due_at: Timestamp,
 }
 
-async fn send<C: ConnectionTrait>(c: &C, alert: Alert, now: Timestamp) -> Result<()> {
+pub(crate) async fn send<C: ConnectionTrait>(c: &C, alert: Alert, now: Timestamp) -> Result<()> {
     let escalate = alert.kind.is_critical();
     let problem_id = alert.problem.as_ref().map(|p| p.id);
     for (m, prefs) in recipients(c, alert.owner, escalate).await? {

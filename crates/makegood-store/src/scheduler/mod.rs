@@ -129,7 +129,7 @@ async fn fire<C: ConnectionTrait>(c: &C, t: &timer::Model, now: Timestamp) -> Re
             append_as_of(c, row.problem_id, Some(id), at, None, &event, now).await?;
             alerts::promise(c, id, AlertKind::Warning, now).await
         }
-        (None, None) => Ok(()),
+        (None, None) => crate::preventions::schedule::fire(c, t, clock, now).await,
     }
 }
 

@@ -25,6 +25,7 @@ mod outbox;
 mod parties;
 mod playbooks;
 mod preferences;
+mod preventions;
 mod problems;
 mod promises;
 mod reliability;

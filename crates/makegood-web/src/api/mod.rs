@@ -12,12 +12,14 @@ mod openapi;
 pub mod playbooks;
 pub mod policies;
 pub mod preferences;
+pub mod preventions;
 pub mod problem_actions;
 pub mod problems;
 pub mod promises;
 pub mod remedies;
 pub mod tokens;
 pub mod types;
+pub mod vendor_promises;
 pub mod vendors;
 pub mod webhooks;
 
@@ -128,6 +130,27 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(playbooks::get_checklist))
         .routes(routes!(playbooks::tick_checklist_item))
         .routes(routes!(playbooks::untick_checklist_item))
-        .routes(routes!(playbooks::render_template));
+        .routes(routes!(playbooks::render_template))
+        .routes(routes!(
+            preventions::list_problem_preventions,
+            preventions::create_prevention
+        ))
+        .routes(routes!(preventions::list_preventions))
+        .routes(routes!(preventions::get_prevention))
+        .routes(routes!(preventions::mark_prevention_done))
+        .routes(routes!(preventions::check_prevention))
+        .routes(routes!(preventions::revise_prevention))
+        .routes(routes!(
+            preventions::get_prevention_settings,
+            preventions::update_prevention_settings
+        ))
+        .routes(routes!(
+            vendor_promises::list_problem_vendor_promises,
+            vendor_promises::create_vendor_promise
+        ))
+        .routes(routes!(vendor_promises::get_vendor_promise))
+        .routes(routes!(vendor_promises::keep_vendor_promise))
+        .routes(routes!(vendor_promises::renegotiate_vendor_promise))
+        .routes(routes!(vendor_promises::get_vendor_reliability));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

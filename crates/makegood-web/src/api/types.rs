@@ -92,6 +92,8 @@ pub struct ProblemBody {
     pub clocks: Vec<Clock>,
     /// The worst running clock; `null` when none runs.
     pub clock_state: Option<ClockState>,
+    /// The earlier problems this one recurs, latest flag first.
+    pub recurrences: Vec<super::preventions::RecurrenceBody>,
 }
 
 impl From<ProblemView> for ProblemBody {
@@ -100,6 +102,7 @@ impl From<ProblemView> for ProblemBody {
             problem: v.problem,
             clocks: v.clocks,
             clock_state: v.clock_state,
+            recurrences: v.recurrences.into_iter().map(Into::into).collect(),
         }
     }
 }

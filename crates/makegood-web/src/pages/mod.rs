@@ -17,6 +17,7 @@ mod settings;
 mod setup;
 mod time;
 mod today;
+mod vendors;
 
 pub use assets::ASSET_VERSION;
 pub(crate) use page::FieldErrors;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::routes())
         .merge(me::routes())
         .merge(invite::routes())
+        .merge(vendors::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

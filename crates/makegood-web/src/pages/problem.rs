@@ -7,8 +7,11 @@
 mod actions;
 mod checklist;
 mod composer;
+mod prevention_words;
+mod preventions;
 mod promises;
 mod remedies;
+mod vendor_promises;
 mod view;
 mod words;
 
@@ -62,6 +65,40 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/problems/{key}/checklist/{position}/undone",
             post(checklist::untick),
+        )
+        .merge(prevention_routes())
+}
+
+/// The prevention and vendor-promise panels' forms.
+fn prevention_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/problems/{key}/preventions",
+            post(preventions::record_prevention),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/done",
+            post(preventions::mark_done),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/check",
+            post(preventions::check),
+        )
+        .route(
+            "/problems/{key}/preventions/{id}/revise",
+            post(preventions::revise),
+        )
+        .route(
+            "/problems/{key}/vendor-promises",
+            post(vendor_promises::make),
+        )
+        .route(
+            "/problems/{key}/vendor-promises/{id}/keep",
+            post(vendor_promises::keep),
+        )
+        .route(
+            "/problems/{key}/vendor-promises/{id}/renegotiate",
+            post(vendor_promises::renegotiate),
         )
 }
 
@@ -152,6 +189,8 @@ pub struct Draft {
     /// The playbook template and contact the composer started from (`?template=…`).
     pub template: String,
     pub contact: i64,
+    /// A refused prevention or vendor-promise form.
+    pub prevention: preventions::PreventionDraft,
 }
 
 impl Draft {

@@ -65,6 +65,8 @@ pub struct World {
     pub playbook: makegood_domain::Playbook,
     /// A playbook of a category of its own, so it can be replaced or deleted.
     pub spare_playbook: makegood_domain::Playbook,
+    /// Preventions of `problem`: one open, one done with its check due at once.
+    pub preventions: crate::prevention::Preventions,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -260,10 +262,13 @@ impl World {
             )
             .await
             .unwrap();
+        let preventions =
+            crate::prevention::Preventions::new(app, team, &supervisors_problem, &vendor).await;
         Self {
             remedies,
             playbook,
             spare_playbook,
+            preventions,
             calendar,
             webhook,
             delivery,
@@ -273,12 +278,12 @@ impl World {
             spare_account,
             spare_contact,
             spare_vendor,
-            problem,
             waiting,
             fixed,
             supervisors_problem,
             agents_promise,
             supervisors_promise,
+            problem,
         }
     }
 }

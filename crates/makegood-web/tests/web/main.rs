@@ -28,6 +28,7 @@ mod pages_remedies;
 mod pages_settings;
 mod pages_today;
 mod playbooks;
+mod prevention;
 mod regressions;
 mod remedies_api;
 mod roles;

@@ -544,5 +544,114 @@ pub fn cases() -> Vec<Case> {
             |c| Some(json!({"contact": c.world.contact.id})),
             WORKERS
         ),
+        // preventions and vendor promises
+        case!("GET", |c| format!("{}/preventions", problem(c)), none, ALL),
+        case!(
+            "POST",
+            |c| format!("{}/preventions", problem(c)),
+            |c| Some(json!({
+                "root_cause": "No disk alert",
+                "cause_category": "Capacity",
+                "corrective_action": "Alert at 80%",
+                "due_at": c.app.in_hours(48),
+            })),
+            WORKERS
+        ),
+        case!(
+            "GET",
+            |_| "/api/v1/preventions?check_due=true".into(),
+            none,
+            ALL
+        ),
+        case!(
+            "GET",
+            |c| format!(
+                "/api/v1/preventions/{}",
+                c.world.preventions.open.prevention.id
+            ),
+            none,
+            ALL
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/preventions/{}/done",
+                c.world.preventions.open.prevention.id
+            ),
+            none,
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/preventions/{}/check",
+                c.world.preventions.done.prevention.id
+            ),
+            |_| Some(json!({"effective": true})),
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/preventions/{}/revise",
+                c.world.preventions.open.prevention.id
+            ),
+            |c| Some(json!({"corrective_action": "Alert at 70%", "due_at": c.app.in_hours(72)})),
+            WORKERS
+        ),
+        case!("GET", |_| "/api/v1/settings/prevention".into(), none, ALL),
+        case!(
+            "PUT",
+            |_| "/api/v1/settings/prevention".into(),
+            |_| Some(json!({"recurrence_window_days": 60})),
+            ADMIN
+        ),
+        case!(
+            "GET",
+            |c| format!("{}/vendor-promises", problem(c)),
+            none,
+            ALL
+        ),
+        case!(
+            "POST",
+            |c| format!("{}/vendor-promises", problem(c)),
+            |c| Some(
+                json!({"vendor": c.world.vendor.id, "what": "A patch", "due_at": c.app.in_hours(24)})
+            ),
+            WORKERS
+        ),
+        case!(
+            "GET",
+            |c| format!(
+                "/api/v1/vendor-promises/{}",
+                c.world.preventions.vendor_promise.vendor_promise.id
+            ),
+            none,
+            ALL
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/vendor-promises/{}/keep",
+                c.world.preventions.vendor_promise.vendor_promise.id
+            ),
+            none,
+            WORKERS
+        ),
+        case!(
+            "POST",
+            |c| format!(
+                "/api/v1/vendor-promises/{}/renegotiate",
+                c.world.preventions.vendor_promise.vendor_promise.id
+            ),
+            |c| Some(json!({"due_at": c.app.in_hours(96), "reason": "Their engineer is ill"})),
+            WORKERS
+        ),
+        case!(
+            "GET",
+            |c| format!("/api/v1/vendors/{}/reliability", c.world.vendor.id),
+            none,
+            ALL
+        ),
     ]
 }

@@ -14,6 +14,7 @@ use crate::cli::DemoArgs;
 
 mod incident;
 mod playbooks;
+mod prevention;
 mod remedies;
 mod story;
 

@@ -113,6 +113,16 @@ impl Demo<'_> {
             )
             .await?;
 
+        self.prevention(super::prevention::Cast {
+            owner: alex,
+            agent: sam,
+            account: brightline,
+            contact: priya,
+            vendor: stackhouse,
+            current: mg,
+        })
+        .await?;
+
         // A trucking client promised dashboard updates "end of next week" — about to slip.
         let harbor = self.account("Harbor Freight Logistics", None).await?;
         let dana = self

@@ -50,7 +50,7 @@ fn local_time(value: &str, zone: &TimeZone) -> Result<Timestamp, &'static str> {
 }
 
 /// Checks a due time: readable, in the member's zone, in the future.
-fn due(check: &mut Check, value: &str, user: &SignedIn, now: Timestamp) -> Timestamp {
+pub(super) fn due(check: &mut Check, value: &str, user: &SignedIn, now: Timestamp) -> Timestamp {
     match local_time(value, &user.zone) {
         Ok(at) if at > now => at,
         Ok(at) => {

@@ -74,6 +74,8 @@ pub struct ProblemPage {
     pub remedies: super::remedies::RemedyPanel,
     /// The category's playbook: checklist and templates.
     pub playbook: super::checklist::PlaybookPanel,
+    /// The prevention and vendor-promise panels.
+    pub prevention: super::preventions::PreventionPanel,
 }
 
 impl ProblemPage {
@@ -310,6 +312,9 @@ async fn build(
     let can_work = me.may(Action::WorkProblems, None);
     let remedies = super::remedies::panel(state, user, p, &member_names).await?;
     let playbook = super::checklist::panel(state, user, &view, &member_names, &draft).await?;
+    let prevention =
+        super::preventions::panel(state, user, &view, &member_names, draft.prevention.clone())
+            .await?;
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -357,6 +362,7 @@ async fn build(
         draft,
         remedies,
         playbook,
+        prevention,
     })
 }
 

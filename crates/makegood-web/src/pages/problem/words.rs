@@ -31,7 +31,7 @@ pub struct Names<'a> {
 }
 
 impl Names<'_> {
-    fn member(&self, id: Option<MemberId>) -> String {
+    pub(super) fn member(&self, id: Option<MemberId>) -> String {
         match id {
             None => "makegood".to_owned(),
             Some(id) => self
@@ -47,7 +47,7 @@ impl Names<'_> {
             .map_or_else(String::new, |what| format!(" “{what}”"))
     }
 
-    fn at(&self, t: Timestamp) -> String {
+    pub(super) fn at(&self, t: Timestamp) -> String {
         When::new(t, self.zone, self.now).absolute
     }
 }
@@ -206,6 +206,17 @@ impl EventRow {
                 format!("{who} unticked “{item}” on the checklist"),
                 None,
             ),
+            kind @ (EventKind::PreventionRecorded { .. }
+            | EventKind::PreventionRevised { .. }
+            | EventKind::PreventionDone { .. }
+            | EventKind::PreventionChecked { .. }
+            | EventKind::RecurrenceFlagged { .. }
+            | EventKind::VendorPromiseMade { .. }
+            | EventKind::VendorPromiseKept { .. }
+            | EventKind::VendorPromiseBroken { .. }
+            | EventKind::VendorPromiseRenegotiated { .. }) => {
+                super::prevention_words::row(kind, &who, names)
+            }
         };
         Self {
             class,
@@ -225,6 +236,9 @@ pub fn clock_word(kind: ClockKind) -> &'static str {
         ClockKind::Fix => "Fix it",
         ClockKind::Promise => "Keep the promise",
         ClockKind::Approval => "Decide the remedy",
+        ClockKind::Prevention => "Do the corrective action",
+        ClockKind::Check => "Check the corrective action worked",
+        ClockKind::VendorPromise => "The vendor's promise",
     }
 }
 

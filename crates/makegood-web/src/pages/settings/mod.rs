@@ -6,6 +6,7 @@ mod member_edit;
 mod members;
 mod playbooks;
 mod policies;
+mod prevention;
 mod tokens;
 
 pub(crate) use fields::time_zone_options;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(policies::routes())
         .merge(tokens::routes())
         .merge(playbooks::routes())
+        .merge(prevention::routes())
 }
 
 #[derive(Template)]

@@ -47,9 +47,22 @@ impl DutyRow {
             (ClockKind::Promise, None) => ("/promises?state=open".to_owned(), "See the promise"),
             (ClockKind::Fix, Some(n)) => (format!("/problems/{n}"), "Open the problem"),
             (ClockKind::Approval, Some(n)) => (format!("/problems/{n}#remedies"), "Decide it"),
-            (ClockKind::Fix | ClockKind::Tell | ClockKind::Update | ClockKind::Approval, None) => {
-                ("/problems".to_owned(), "Open the problems")
+            (ClockKind::Prevention | ClockKind::Check, Some(n)) => {
+                (format!("/problems/{n}#preventions"), "See the prevention")
             }
+            (ClockKind::VendorPromise, Some(n)) => {
+                (format!("/problems/{n}#vendor-promises"), "Chase the vendor")
+            }
+            (
+                ClockKind::Fix
+                | ClockKind::Tell
+                | ClockKind::Update
+                | ClockKind::Approval
+                | ClockKind::Prevention
+                | ClockKind::Check
+                | ClockKind::VendorPromise,
+                None,
+            ) => ("/problems".to_owned(), "Open the problems"),
         };
         Self {
             summary: duty.summary.clone(),

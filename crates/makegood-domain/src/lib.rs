@@ -17,6 +17,7 @@ pub mod prevention;
 pub mod problem;
 pub mod promise;
 pub mod remedy;
+pub mod sentiment;
 pub mod state;
 pub mod text;
 
@@ -40,5 +41,6 @@ pub use problem::{Origin, Outcome, Problem, Severity, Status, WaitingOn};
 pub use promise::{Promise, PromiseError, PromiseStatus};
 pub use promise::{PromiseRecord, Rate};
 pub use remedy::{Remedy, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare};
+pub use sentiment::Sentiment;
 pub use state::ProblemState;
 pub use text::{Email, TextError};

@@ -8,6 +8,7 @@
 
 mod common;
 mod email;
+mod inbound;
 mod render;
 mod restart;
 mod webhook;

@@ -5,6 +5,7 @@
 //! and odd but readable mail (missing headers, unknown charsets, HTML only) is taken as best
 //! it can be, with the original text kept beside the trimmed reply.
 
+pub mod imap;
 mod trim;
 
 use jiff::Timestamp;

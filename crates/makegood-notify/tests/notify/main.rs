@@ -8,6 +8,7 @@
 
 mod common;
 mod email;
+mod imap;
 mod inbound;
 mod render;
 mod restart;

@@ -3,7 +3,10 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::{ClockKind, EventId, MemberId, Outcome, ProblemId, PromiseId, Severity, WaitingOn};
+use crate::{
+    ClockKind, ContactId, EventId, MemberId, Outcome, ProblemId, PromiseId, Sentiment, Severity,
+    WaitingOn,
+};
 
 /// Something that happened to a problem (or a promise).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -101,6 +104,18 @@ pub enum EventKind {
         #[schema(value_type = String, format = DateTime)]
         due_at: Timestamp,
     },
+    /// A stakeholder wrote to us (by email, later the portal): their words, scored.
+    CustomerReplied {
+        contact: ContactId,
+        /// The reply without the quoted thread and signature.
+        body: String,
+        sentiment: Sentiment,
+        /// The inbound email it came in, whose original text and attachments are kept.
+        inbound: Option<i64>,
+        /// Names of the files that came with it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<String>,
+    },
 }
 
 impl EventKind {
@@ -124,6 +139,7 @@ impl EventKind {
         "promise_broken",
         "clock_warning",
         "clock_breached",
+        "customer_replied",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -147,6 +163,7 @@ impl EventKind {
             EventKind::PromiseBroken { .. } => "promise_broken",
             EventKind::ClockWarning { .. } => "clock_warning",
             EventKind::ClockBreached { .. } => "clock_breached",
+            EventKind::CustomerReplied { .. } => "customer_replied",
         }
     }
 

@@ -151,7 +151,8 @@ impl ProblemState {
             | PromiseReleased { .. }
             | PromiseBroken { .. }
             | ClockWarning { .. }
-            | ClockBreached { .. } => {}
+            | ClockBreached { .. }
+            | CustomerReplied { .. } => {}
         }
         Ok(())
     }

@@ -103,6 +103,13 @@ pub fn every_kind() -> Vec<EventKind> {
             clock: ClockKind::Fix,
             due_at: hour(24),
         },
+        CustomerReplied {
+            contact: crate::ContactId(1),
+            body: "It works now".into(),
+            sentiment: crate::Sentiment(600),
+            inbound: Some(1),
+            attachments: Vec::new(),
+        },
     ]
 }
 

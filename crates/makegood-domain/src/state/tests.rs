@@ -71,7 +71,8 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::PromiseReleased { .. }
         | E::PromiseBroken { .. }
         | E::ClockWarning { .. }
-        | E::ClockBreached { .. } => Some(from),
+        | E::ClockBreached { .. }
+        | E::CustomerReplied { .. } => Some(from),
     }
 }
 

@@ -8,6 +8,7 @@ mod m0003_settings;
 mod m0004_clock_and_outbox;
 mod m0005_search;
 mod m0006_invitations;
+mod m0011_inbound;
 
 use sea_orm_migration::prelude::*;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_clock_and_outbox::Migration),
             Box::new(m0005_search::Migration),
             Box::new(m0006_invitations::Migration),
+            Box::new(m0011_inbound::Migration),
         ]
     }
 }

@@ -186,6 +186,21 @@ impl EventRow {
                 ),
                 None,
             ),
+            EventKind::CustomerReplied {
+                body,
+                sentiment,
+                attachments,
+                ..
+            } => (
+                "reply",
+                "From the customer",
+                match (sentiment.is_upset(), attachments.len()) {
+                    (true, _) => "The customer wrote, upset:".to_owned(),
+                    (false, 0) => "The customer wrote:".to_owned(),
+                    (false, n) => format!("The customer wrote ({n} attached):"),
+                },
+                Some(body.clone()),
+            ),
         };
         Self {
             class,

@@ -10,7 +10,8 @@ mod trim;
 
 use jiff::Timestamp;
 use mail_parser::{MessageParser, MimeHeaders};
-use makegood_domain::{Email, ProblemId, ProblemNumber};
+use makegood_domain::{Email, MemberId, ProblemId, ProblemNumber};
+use makegood_store::{Ingested, NewAttachment, NewInboundEmail, Store, StoreError};
 
 pub use trim::reply;
 
@@ -113,6 +114,64 @@ impl InboundEmail {
     pub fn subject_tag(&self) -> Option<ProblemNumber> {
         subject_tag(&self.subject)
     }
+}
+
+impl InboundEmail {
+    /// What the store records of this message, `raw` being the message as it arrived and
+    /// `host` the host of our own Message-IDs.
+    pub fn to_store(&self, raw: &[u8], host: &str) -> NewInboundEmail {
+        NewInboundEmail {
+            message_id: self.message_id.clone(),
+            from_email: self.from.as_ref().map(|f| f.email.clone()),
+            from_name: self.from.as_ref().and_then(|f| f.name.clone()),
+            subject: self.subject.clone(),
+            sent_at: self.date,
+            answers: self.our_reference(host).map(|r| r.problem),
+            tag: self.subject_tag(),
+            raw: raw.to_vec(),
+            text: self.text.clone(),
+            reply: self.reply.clone(),
+            attachments: self
+                .attachments
+                .iter()
+                .map(|a| NewAttachment {
+                    filename: a.filename.clone(),
+                    content_type: a.content_type.clone(),
+                    content: a.content.clone(),
+                })
+                .collect(),
+            skipped: self
+                .skipped
+                .iter()
+                .map(|s| format!("{}: {}", s.filename, s.reason))
+                .collect(),
+        }
+    }
+}
+
+/// Why a message could not be taken in.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The message itself is refused (too large, not a message): sending it again will not help.
+    #[error(transparent)]
+    Refused(#[from] InboundError),
+    /// The store failed: the message was not recorded and may be sent again.
+    #[error("the message could not be recorded: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Parses `raw` and records it: the one way in for the MTA pipe, the HTTP endpoint and IMAP.
+pub async fn ingest(
+    store: &Store,
+    raw: &[u8],
+    host: &str,
+    triage_owner: Option<MemberId>,
+    now: Timestamp,
+) -> Result<Ingested, IngestError> {
+    let mail = parse(raw, &Limits::default())?;
+    Ok(store
+        .ingest_email(mail.to_store(raw, host), triage_owner, now)
+        .await?)
 }
 
 /// Reads `<mg-PROBLEM.OUTBOX@HOST>` (brackets optional) for our `host` (any case).

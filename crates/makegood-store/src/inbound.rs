@@ -9,7 +9,8 @@
 
 use jiff::Timestamp;
 use makegood_domain::{
-    ContactId, Email, EventKind, MemberId, Origin, ProblemId, ProblemNumber, Sentiment, Severity,
+    ContactId, Email, EventKind, MemberId, Origin, ProblemId, ProblemNumber, Role, Sentiment,
+    Severity,
 };
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
@@ -19,7 +20,7 @@ use sea_orm::{
 
 use crate::convert::{from_db, from_db_opt, micros, to_db, to_db_opt};
 use crate::cursor::{Cursor, Keyset, page};
-use crate::db::{contact, inbound_attachment, inbound_email, problem, problem_account};
+use crate::db::{contact, inbound_attachment, inbound_email, member, problem, problem_account};
 use crate::error::DbResult;
 use crate::problems::{append, create_in};
 use crate::{Actor, NewProblem, Page, PageRequest, Result, Store, StoreError};
@@ -179,6 +180,18 @@ async fn route<C: ConnectionTrait>(
     })
 }
 
+/// The active admin who has been one longest (lowest id).
+async fn first_admin<C: ConnectionTrait>(c: &C) -> Result<Option<MemberId>> {
+    Ok(member::Entity::find()
+        .filter(member::Column::Role.eq(Role::Admin.as_str()))
+        .filter(member::Column::Active.eq(true))
+        .order_by_asc(member::Column::Id)
+        .one(c)
+        .await
+        .db()?
+        .map(|m| MemberId(m.id)))
+}
+
 /// A title for a problem opened from `subject`: without reply prefixes, never empty.
 fn triage_title(subject: &str, sender: &contact::Model) -> String {
     let mut s = subject.trim();
@@ -226,8 +239,12 @@ pub(crate) async fn ingest(
         None => None,
     };
     let mut route = route(&txn, &mail, sender.as_ref()).await?;
+    let triage_owner = match (&route, triage_owner) {
+        (Route::Open, None) => first_admin(&txn).await?,
+        (_, owner) => owner,
+    };
     if matches!(route, Route::Open) && triage_owner.is_none() {
-        route = Route::Hold("no triage owner is set to open new problems from email".into());
+        route = Route::Hold("no active admin can own a new problem opened from email".into());
     }
     let sentiment = Sentiment::of(&mail.reply);
     let (status, reason) = match &route {
@@ -372,7 +389,7 @@ pub(crate) async fn held(
 
 impl Store {
     /// Records one inbound message and routes it (see the module docs); `triage_owner` owns
-    /// the problems opened from email (none: such messages are held). One transaction.
+    /// the problems opened from email, by default the first active admin. One transaction.
     pub async fn ingest_email(
         &self,
         mail: NewInboundEmail,

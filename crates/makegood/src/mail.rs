@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use makegood_domain::{Email, MemberId, ProblemNumber, Role};
+use makegood_domain::{Email, MemberId, ProblemNumber};
 use makegood_notify::inbound::imap::ImapSource;
 use makegood_notify::inbound::{IngestError, ingest};
-use makegood_store::{Ingested, PageRequest, Store};
+use makegood_store::{Ingested, Store};
 use url::Url;
 
 use crate::cli::{ImapArgs, MailIngestArgs};
@@ -45,8 +45,8 @@ pub struct Routing {
 }
 
 impl Routing {
-    /// The public URL's host and the triage owner: the member named, else the first active
-    /// admin.
+    /// The public URL's host and the triage owner named (the store's default is the first
+    /// active admin).
     pub async fn of(
         store: &Store,
         public_url: &str,
@@ -69,33 +69,9 @@ impl Routing {
                 }
                 Some(member.id)
             }
-            None => first_admin(store).await?,
+            None => None,
         };
         Ok(Routing { host, triage_owner })
-    }
-}
-
-async fn first_admin(store: &Store) -> anyhow::Result<Option<MemberId>> {
-    let mut page = PageRequest {
-        cursor: None,
-        limit: Some(200),
-    };
-    loop {
-        let members = store.list_members(&page).await?;
-        let mut admins: Vec<_> = members
-            .items
-            .iter()
-            .filter(|m| m.active && m.role == Role::Admin)
-            .map(|m| m.id)
-            .collect();
-        admins.sort();
-        if let Some(first) = admins.first() {
-            return Ok(Some(*first));
-        }
-        match members.next_cursor {
-            Some(next) => page.cursor = Some(next),
-            None => return Ok(None),
-        }
     }
 }
 

@@ -148,11 +148,12 @@ store_test! {
 }
 
 store_test! {
-    async fn without_a_triage_owner_a_new_matter_is_held(store: Store) {
+    async fn without_a_triage_owner_the_first_admin_owns_a_new_matter(store: Store) {
         let w = world(&store).await;
         with_email(&store, w.bob.id, "bob@globex.example").await;
         let outcome = store.ingest_email(mail("bob@globex.example", "n2@globex.example", "Hello"), None, now()).await.unwrap();
-        assert!(matches!(&outcome, Ingested::Held { reason, .. } if reason.contains("no triage owner")), "{outcome:?}");
+        let Ingested::Opened { problem, .. } = outcome else { panic!("{outcome:?}") };
+        assert_eq!(store.problem(problem, now()).await.unwrap().problem.owner, w.admin.id);
     }
 }
 

@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod deliveries;
 pub mod duties;
 pub mod feed;
+pub mod inbound;
 pub mod me;
 pub mod members;
 mod openapi;
@@ -103,6 +104,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(webhooks::rotate_webhook_secret))
         .routes(routes!(deliveries::list_deliveries))
         .routes(routes!(deliveries::get_delivery))
-        .routes(routes!(deliveries::retry_delivery));
+        .routes(routes!(deliveries::retry_delivery))
+        .routes(routes!(inbound::ingest_email));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

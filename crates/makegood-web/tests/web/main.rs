@@ -13,6 +13,7 @@ mod deliveries;
 mod errors;
 mod fixture;
 mod flows;
+mod inbound;
 mod lists;
 mod openapi;
 mod pages;

@@ -4,8 +4,8 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    ClockKind, EventId, MemberId, Money, Outcome, PreventionId, ProblemId, PromiseId, RemedyId,
-    RemedyKind, Severity, VendorId, VendorPromiseId, WaitingOn,
+    ClockKind, ContactId, EventId, MemberId, Money, Outcome, PreventionId, ProblemId, PromiseId,
+    RemedyId, RemedyKind, Sentiment, Severity, VendorId, VendorPromiseId, WaitingOn,
 };
 
 /// Something that happened to a problem (or a promise).
@@ -210,6 +210,18 @@ pub enum EventKind {
         to_due: Timestamp,
         reason: String,
     },
+    /// A stakeholder wrote to us (by email, later the portal): their words, scored.
+    CustomerReplied {
+        contact: ContactId,
+        /// The reply without the quoted thread and signature.
+        body: String,
+        sentiment: Sentiment,
+        /// The inbound email it came in, whose original text and attachments are kept.
+        inbound: Option<i64>,
+        /// Names of the files that came with it.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<String>,
+    },
 }
 
 impl EventKind {
@@ -249,6 +261,7 @@ impl EventKind {
         "vendor_promise_kept",
         "vendor_promise_broken",
         "vendor_promise_renegotiated",
+        "customer_replied",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -288,6 +301,7 @@ impl EventKind {
             EventKind::VendorPromiseKept { .. } => "vendor_promise_kept",
             EventKind::VendorPromiseBroken { .. } => "vendor_promise_broken",
             EventKind::VendorPromiseRenegotiated { .. } => "vendor_promise_renegotiated",
+            EventKind::CustomerReplied { .. } => "customer_replied",
         }
     }
 

@@ -18,6 +18,7 @@ pub mod prevention;
 pub mod problem;
 pub mod promise;
 pub mod remedy;
+pub mod sentiment;
 pub mod state;
 pub mod text;
 pub mod vendor_promise;
@@ -46,6 +47,7 @@ pub use promise::{PromiseRecord, Rate};
 pub use remedy::{
     NewRemedy, Remedy, RemedyApproval, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare,
 };
+pub use sentiment::Sentiment;
 pub use state::ProblemState;
 pub use text::{Email, TextError};
 pub use vendor_promise::VendorPromise;

@@ -167,7 +167,8 @@ impl ProblemState {
             | VendorPromiseMade { .. }
             | VendorPromiseKept { .. }
             | VendorPromiseBroken { .. }
-            | VendorPromiseRenegotiated { .. } => {}
+            | VendorPromiseRenegotiated { .. }
+            | CustomerReplied { .. } => {}
         }
         Ok(())
     }

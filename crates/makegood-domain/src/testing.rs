@@ -182,6 +182,13 @@ pub fn every_kind() -> Vec<EventKind> {
             to_due: hour(48),
             reason: "agreed by phone".into(),
         },
+        CustomerReplied {
+            contact: crate::ContactId(1),
+            body: "It works now".into(),
+            sentiment: crate::Sentiment(600),
+            inbound: Some(1),
+            attachments: Vec::new(),
+        },
     ]
 }
 

@@ -8,6 +8,7 @@
 mod config;
 pub mod deliver;
 mod error;
+pub mod inbound;
 pub mod render;
 pub mod smtp;
 pub mod webhook;

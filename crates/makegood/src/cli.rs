@@ -1,4 +1,4 @@
-//! The command line: `makegood serve | worker | init | migrate | demo | token`.
+//! The command line: `makegood serve | worker | init | migrate | demo | token | mail`.
 
 use std::net::SocketAddr;
 
@@ -40,6 +40,59 @@ pub enum Command {
     Demo(DemoArgs),
     /// Create an API token for a member and print its secret (shown this once).
     Token(TokenArgs),
+    /// Email in: `makegood mail ingest` records one message read on standard input.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MailCommand {
+    /// Record one RFC 5322 message from standard input (for an MTA pipe, e.g. Postfix's
+    /// `mailbox_command` or an alias `|makegood mail ingest`). Exits 0 once recorded, 65 when
+    /// the message is refused (too large, not a message), 75 when it should be tried again.
+    Ingest(MailIngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MailIngestArgs {
+    #[command(flatten)]
+    pub inbound: InboundArgs,
+}
+
+/// How inbound email is routed.
+#[derive(Debug, Args)]
+pub struct InboundArgs {
+    /// The address people use to reach makegood: its host is the one in our emails'
+    /// Message-IDs, which replies thread by.
+    #[arg(
+        long,
+        env = "MAKEGOOD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
+
+    /// The member who owns problems opened from email that matches no problem (a known
+    /// contact writing about something new). Defaults to the first admin.
+    #[arg(long, env = "MAKEGOOD_TRIAGE_OWNER")]
+    pub triage_owner: Option<String>,
+}
+
+/// Polling a mailbox for inbound email.
+#[derive(Debug, Args)]
+pub struct ImapArgs {
+    /// The mailbox to poll: `imaps://USER:PASSWORD@HOST[:993]/MAILBOX` (TLS) or `imap://…`
+    /// (plain, for a server on this machine). Unseen messages are recorded, then flagged seen.
+    #[arg(long, env = "MAKEGOOD_IMAP_URL", hide_env_values = true)]
+    pub imap_url: Option<String>,
+
+    /// Seconds between polls.
+    #[arg(long, env = "MAKEGOOD_IMAP_INTERVAL", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub imap_interval: u64,
+
+    /// The member who owns problems opened from email that matches no problem. Defaults to
+    /// the first admin.
+    #[arg(long, env = "MAKEGOOD_TRIAGE_OWNER")]
+    pub triage_owner: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -55,6 +108,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub notify: NotifyArgs,
+
+    #[command(flatten)]
+    pub imap: ImapArgs,
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +125,9 @@ pub struct WorkerArgs {
 
     #[command(flatten)]
     pub notify: NotifyArgs,
+
+    #[command(flatten)]
+    pub imap: ImapArgs,
 }
 
 /// How messages leave makegood.

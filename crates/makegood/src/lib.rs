@@ -5,6 +5,7 @@ pub mod cli;
 pub mod clock;
 mod demo;
 mod init;
+mod mail;
 mod serve;
 mod token;
 mod worker;
@@ -14,7 +15,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use makegood_store::Store;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, MailCommand};
 
 /// Runs a parsed command line to completion and reports failure on stderr.
 pub fn run(cli: Cli) -> ExitCode {
@@ -32,11 +33,17 @@ pub fn run(cli: Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // An MTA reads the exit status: a database it cannot reach now is worth a retry.
+    let mail = matches!(cli.command, Command::Mail(_));
     match runtime.block_on(dispatch(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            match e.downcast_ref::<mail::Exit>() {
+                Some(exit) => exit.code(),
+                None if mail => mail::Exit::tempfail(),
+                None => ExitCode::FAILURE,
+            }
         }
     }
 }
@@ -53,6 +60,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::demo(&store, args, clock::now()).await,
         Command::Token(args) => token::create(&store, args).await,
+        Command::Mail(MailCommand::Ingest(args)) => mail::ingest_stdin(&store, args).await,
     }
 }
 

@@ -31,6 +31,7 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
 
     let deliverer = background::deliverer(store.clone(), &public_url, &args.notify)?;
     let scheduler = tokio::spawn(background::scheduler(store.clone()));
+    let imap = crate::mail::start_imap(&store, &public_url, &args.imap).await?;
     let (stop_delivery, stopped) = tokio::sync::oneshot::channel::<()>();
     let delivery = tokio::spawn(deliverer.run(clock::now, async {
         let _ = stopped.await;
@@ -46,6 +47,10 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         .context("the server stopped")?;
     // Aborting drops any transaction in flight, which rolls back: nothing half-done remains.
     scheduler.abort();
+    // A message being recorded rolls back and stays unseen, to be fetched again.
+    if let Some(imap) = imap {
+        imap.abort();
+    }
     // The delivery finishes the message in hand, so nothing is sent without being marked.
     let _ = stop_delivery.send(());
     let _ = delivery.await;

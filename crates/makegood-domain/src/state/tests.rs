@@ -87,7 +87,8 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::VendorPromiseMade { .. }
         | E::VendorPromiseKept { .. }
         | E::VendorPromiseBroken { .. }
-        | E::VendorPromiseRenegotiated { .. } => Some(from),
+        | E::VendorPromiseRenegotiated { .. }
+        | E::CustomerReplied { .. } => Some(from),
     }
 }
 

@@ -8,6 +8,8 @@
 
 mod common;
 mod email;
+mod imap;
+mod inbound;
 mod render;
 mod restart;
 mod webhook;

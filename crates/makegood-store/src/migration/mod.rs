@@ -12,6 +12,7 @@ mod m0007_remedies;
 mod m0008_prevention;
 mod m0009_playbooks;
 mod m0010_incidents;
+mod m0011_inbound;
 
 use sea_orm_migration::prelude::*;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_prevention::Migration),
             Box::new(m0009_playbooks::Migration),
             Box::new(m0010_incidents::Migration),
+            Box::new(m0011_inbound::Migration),
         ]
     }
 }

@@ -140,6 +140,18 @@ async fn check_vendor<C: ConnectionTrait>(
 }
 
 pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Result<ProblemView> {
+    let txn = store.write().await?;
+    let view = create_in(&txn, actor, new).await?;
+    txn.commit().await.db()?;
+    Ok(view)
+}
+
+/// Records a problem within the caller's transaction `txn` (see [`create`]).
+pub(crate) async fn create_in(
+    txn: &sea_orm::DatabaseTransaction,
+    actor: Actor,
+    new: NewProblem,
+) -> Result<ProblemView> {
     let now = micros(actor.now);
     let title = text("title", &new.title, limits::TITLE)?;
     let description = optional_text("description", &new.description, limits::DESCRIPTION)?;
@@ -147,14 +159,13 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
     let detected_at = micros(new.detected_at.unwrap_or(now));
     not_future("detected_at", detected_at, now)?;
 
-    let txn = store.write().await?;
-    validate::owner(&txn, "owner", new.owner).await?;
-    let accounts = validate::accounts(&txn, &new.accounts).await?;
-    let accounts = reach::with_locations(&txn, accounts, new.include_locations).await?;
+    validate::owner(txn, "owner", new.owner).await?;
+    let accounts = validate::accounts(txn, &new.accounts).await?;
+    let accounts = reach::with_locations(txn, accounts, new.include_locations).await?;
     let stakeholders =
-        reach::listed(&txn, new.all_stakeholders, &new.stakeholders, &accounts).await?;
-    let vendor = check_vendor(&txn, new.origin, new.vendor).await?;
-    let rules = Rules::load(&txn).await?;
+        reach::listed(txn, new.all_stakeholders, &new.stakeholders, &accounts).await?;
+    let vendor = check_vendor(txn, new.origin, new.vendor).await?;
+    let rules = Rules::load(txn).await?;
 
     let created = EventKind::Created {
         title: title.clone(),
@@ -181,24 +192,15 @@ pub(crate) async fn create(store: &Store, actor: Actor, new: NewProblem) -> Resu
         next_due_at: Set(to_db_opt(next.due_at)),
         all_stakeholders: Set(new.all_stakeholders),
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .db()?;
-    set_links(&txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
-    search::set_title(&txn, row.id, &row.title).await?;
-    load::schedule(&txn, row.id, &state, detected_at, new.severity, &rules).await?;
-    append(
-        &txn,
-        Some(row.id),
-        None,
-        now,
-        Some(actor.member.0),
-        &created,
-    )
-    .await?;
-    crate::preventions::recurrence::flag(&txn, row.id, None, Some(actor.member.0), now).await?;
-    let view = load::views(&txn, &[row], &rules, now).await?.pop();
-    txn.commit().await.db()?;
+    set_links(txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
+    search::set_title(txn, row.id, &row.title).await?;
+    load::schedule(txn, row.id, &state, detected_at, new.severity, &rules).await?;
+    append(txn, Some(row.id), None, now, Some(actor.member.0), &created).await?;
+    crate::preventions::recurrence::flag(txn, row.id, None, Some(actor.member.0), now).await?;
+    let view = load::views(txn, &[row], &rules, now).await?.pop();
     view.ok_or(StoreError::not_found("problem"))
 }
 

@@ -16,6 +16,7 @@ mod common;
 mod calendars;
 mod duties;
 mod idempotency;
+mod inbound;
 mod incidents;
 mod invitations;
 mod lists;

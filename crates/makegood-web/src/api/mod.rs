@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod deliveries;
 pub mod duties;
 pub mod feed;
+pub mod inbound;
 pub mod me;
 pub mod members;
 mod openapi;
@@ -151,6 +152,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vendor_promises::get_vendor_promise))
         .routes(routes!(vendor_promises::keep_vendor_promise))
         .routes(routes!(vendor_promises::renegotiate_vendor_promise))
-        .routes(routes!(vendor_promises::get_vendor_reliability));
+        .routes(routes!(vendor_promises::get_vendor_reliability))
+        .routes(routes!(inbound::ingest_email));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -14,6 +14,7 @@ mod errors;
 mod fixture;
 mod fixture_remedies;
 mod flows;
+mod inbound;
 mod incidents;
 mod lists;
 mod openapi;

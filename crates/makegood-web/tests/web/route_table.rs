@@ -653,5 +653,14 @@ pub fn cases() -> Vec<Case> {
             none,
             ALL
         ),
+        // inbound email: admins' tokens (a stranger's message is held, still a 200)
+        case!(
+            "POST",
+            |_| "/api/v1/inbound/email".into(),
+            |_| Some(
+                json!({"raw": format!("From: who{}@else.example\r\nSubject: hi\r\n\r\nhello", unique())})
+            ),
+            ADMIN
+        ),
     ]
 }

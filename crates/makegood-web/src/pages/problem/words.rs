@@ -217,6 +217,21 @@ impl EventRow {
             | EventKind::VendorPromiseRenegotiated { .. }) => {
                 super::prevention_words::row(kind, &who, names)
             }
+            EventKind::CustomerReplied {
+                body,
+                sentiment,
+                attachments,
+                ..
+            } => (
+                "reply",
+                "From the customer",
+                match (sentiment.is_upset(), attachments.len()) {
+                    (true, _) => "The customer wrote, upset:".to_owned(),
+                    (false, 0) => "The customer wrote:".to_owned(),
+                    (false, n) => format!("The customer wrote ({n} attached):"),
+                },
+                Some(body.clone()),
+            ),
         };
         Self {
             class,

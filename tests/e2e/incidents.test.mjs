@@ -25,7 +25,7 @@ describe('Incidents across many accounts', () => {
     const customer = page.getByRole('region', { name: 'Customer' });
     assert.match(await customer.innerText(), /Every contact of every affected account: 751 contacts, 751 with an email address/);
     assert.match(await customer.innerText(), /and 721 more/);
-    const promises = page.getByRole('region', { name: 'Promises' });
+    const promises = page.getByRole('region', { name: 'Promises', exact: true });
     assert.match(await promises.innerText(), /Refund every store’s card fees for the outage day|Refund every store's card fees/);
     assert.match(await promises.innerText(), /To 751 contacts/);
     assert.match(await promises.innerText(), /Lend Store 001 a standalone card terminal/);

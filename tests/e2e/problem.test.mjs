@@ -110,7 +110,7 @@ describe('the Problem page', () => {
       const promises = page.locator('#promises');
       await page.getByLabel('What you promised').fill('Reprinted flyers delivered');
       assert.ok(await page.getByRole('checkbox', { name: /Ada Okafor/ }).isChecked());
-      await page.getByLabel(/^Due/).fill(local(2));
+      await promises.getByLabel(/^Due/).fill(local(2));
       await send(page, page.getByRole('button', { name: 'Record the promise' }), /Promise recorded/);
       const open = promises.locator('li.promise.open');
       assert.equal(await open.count(), 1);

@@ -91,6 +91,12 @@ fn add_errors(op: &mut Operation, method: &HttpMethod, has_id: bool, path: &str)
     let writes = !matches!(method, HttpMethod::Get);
     let versioned =
         writes && has_id && (path.contains("/problems/") || path.contains("/promises/"));
+    // A list's cursor and limit are checked like fields, wherever the list sits.
+    let paginated = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| p.name == "cursor" || p.name == "limit");
     let table: [(&str, &str, bool); 9] = [
         (
             "400",
@@ -122,7 +128,7 @@ fn add_errors(op: &mut Operation, method: &HttpMethod, has_id: bool, path: &str)
         (
             "422",
             "The request is invalid; `errors` names each field",
-            writes || !has_id,
+            writes || !has_id || paginated,
         ),
         ("500", "Something went wrong on our side", true),
     ];

@@ -34,4 +34,5 @@ mod regressions;
 mod remedies_api;
 mod roles;
 mod route_table;
+mod route_table_recovery;
 mod settings;

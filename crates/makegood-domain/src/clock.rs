@@ -30,6 +30,9 @@ pub enum ClockKind {
     Check,
     /// A vendor's promise to us made → kept.
     VendorPromise,
+    /// An upset customer (a strongly negative message, a low follow-up rating) → the owner
+    /// has called them. Runs for the policy's time to tell.
+    Call,
 }
 
 /// Where a clock stands.
@@ -302,7 +305,7 @@ pub fn problem_clocks_in(
 ) -> Vec<Clock> {
     let closed = state.stopped_at();
     let pct = policy.warning_percent;
-    let mut clocks = Vec::with_capacity(3);
+    let mut clocks = Vec::with_capacity(4);
 
     // An update posted after the close must not turn a tell clock met at the close into a miss.
     let told = min_opt(state.first_update_at, closed);
@@ -349,6 +352,24 @@ pub fn problem_clocks_in(
         fixed,
         now,
     ));
+
+    // An upset customer is called within the time to tell. A close stops the call owed before
+    // it; upset words about a closed problem still ask for one.
+    if let Some(call) = state.call {
+        let stop = call
+            .called_at
+            .or(closed.filter(|c| *c >= call.asked_at));
+        clocks.push(measure(
+            calendar,
+            ClockKind::Call,
+            call.asked_at,
+            policy.tell(),
+            pct,
+            &[],
+            stop,
+            now,
+        ));
+    }
     clocks
 }
 

@@ -53,6 +53,7 @@ impl Duty {
                 let summary = match clock.kind {
                     ClockKind::Tell => format!("Tell {customer} about {n}"),
                     ClockKind::Update => format!("Update {customer} on {n}"),
+                    ClockKind::Call => format!("Call {customer} about {n}"),
                     ClockKind::Fix
                     | ClockKind::Promise
                     | ClockKind::Approval

@@ -60,7 +60,11 @@ pub enum EventKind {
         summary: String,
     },
     /// The customer confirmed the fix.
-    Confirmed,
+    Confirmed {
+        /// The stakeholder who confirmed it in the portal; `None` when a member recorded it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        contact: Option<ContactId>,
+    },
     /// Closed with the relationship outcome.
     Closed {
         outcome: Outcome,
@@ -222,6 +226,26 @@ pub enum EventKind {
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         attachments: Vec<String>,
     },
+    /// The owner called the customer (asked of them when the customer was upset).
+    CustomerCalled {
+        /// How the call went.
+        note: String,
+    },
+    /// The follow-up survey went to these stakeholders.
+    SurveySent {
+        contacts: Vec<ContactId>,
+    },
+    /// A stakeholder answered the follow-up survey.
+    SurveyAnswered {
+        contact: ContactId,
+        /// 1 (very poor) to 5 (excellent).
+        rating: u8,
+        /// Would they recommend us: 0 (not at all) to 10 (certainly).
+        recommend: u8,
+        comment: String,
+        /// The comment's score.
+        sentiment: Sentiment,
+    },
 }
 
 impl EventKind {
@@ -262,6 +286,9 @@ impl EventKind {
         "vendor_promise_broken",
         "vendor_promise_renegotiated",
         "customer_replied",
+        "customer_called",
+        "survey_sent",
+        "survey_answered",
     ];
 
     /// The API name of the kind, e.g. `update`.
@@ -275,7 +302,7 @@ impl EventKind {
             EventKind::Waiting { .. } => "waiting",
             EventKind::Resumed => "resumed",
             EventKind::Fixed { .. } => "fixed",
-            EventKind::Confirmed => "confirmed",
+            EventKind::Confirmed { .. } => "confirmed",
             EventKind::Closed { .. } => "closed",
             EventKind::Reopened { .. } => "reopened",
             EventKind::PromiseMade { .. } => "promise_made",
@@ -302,6 +329,9 @@ impl EventKind {
             EventKind::VendorPromiseBroken { .. } => "vendor_promise_broken",
             EventKind::VendorPromiseRenegotiated { .. } => "vendor_promise_renegotiated",
             EventKind::CustomerReplied { .. } => "customer_replied",
+            EventKind::CustomerCalled { .. } => "customer_called",
+            EventKind::SurveySent { .. } => "survey_sent",
+            EventKind::SurveyAnswered { .. } => "survey_answered",
         }
     }
 
@@ -323,7 +353,7 @@ mod tests {
         assert_eq!(names.len(), EventKind::NAMES.len());
         for kind in [
             EventKind::Resumed,
-            EventKind::Confirmed,
+            EventKind::Confirmed { contact: None },
             EventKind::PromiseKept,
         ] {
             assert!(EventKind::NAMES.contains(&kind.name()), "{}", kind.name());

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clock;
 pub mod duty;
 pub mod event;
+pub mod followup;
 pub mod ids;
 pub mod member;
 pub mod money;
@@ -30,6 +31,7 @@ pub use calendar::{Calendar, CalendarError, CalendarSpec, Interval, OpenHours, W
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
+pub use followup::{FollowUp, FollowUpError, Recommender};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
     VendorPromiseId,

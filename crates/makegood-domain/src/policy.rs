@@ -21,7 +21,18 @@ pub struct Policy {
     /// The business calendar the spans are counted in (by id); `None` runs around the clock.
     #[serde(default)]
     pub calendar: Option<i64>,
+    /// Days after the fix (or the remedy's delivery, when there is one) that the follow-up
+    /// survey goes to the stakeholders.
+    #[serde(default = "default_follow_up_days")]
+    pub follow_up_after_days: i64,
 }
+
+fn default_follow_up_days() -> i64 {
+    3
+}
+
+/// The longest wait before a follow-up survey.
+pub const MAX_FOLLOW_UP_DAYS: i64 = 90;
 
 /// The whole policy set: one [`Policy`] per severity plus the promise warning rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -55,6 +66,7 @@ impl Policy {
             fix_within_minutes: fix_h * 60,
             warning_percent: 20,
             calendar: None,
+            follow_up_after_days: default_follow_up_days(),
         }
     }
 
@@ -73,6 +85,12 @@ impl Policy {
         SignedDuration::from_mins(self.fix_within_minutes)
     }
 
+    /// The wait from the fix (or the remedy's delivery) to the follow-up survey, in days of
+    /// 24 hours.
+    pub fn follow_up(&self) -> SignedDuration {
+        SignedDuration::from_hours(self.follow_up_after_days * 24)
+    }
+
     fn validate(&self, prefix: &str) -> Result<(), PolicyError> {
         let minutes = [
             ("tell_within_minutes", self.tell_within_minutes),
@@ -86,6 +104,12 @@ impl Policy {
                     message: "must be between 1 minute and 366 days",
                 });
             }
+        }
+        if !(0..=MAX_FOLLOW_UP_DAYS).contains(&self.follow_up_after_days) {
+            return Err(PolicyError {
+                field: format!("{prefix}.follow_up_after_days"),
+                message: "must be between 0 and 90 days",
+            });
         }
         percent(&format!("{prefix}.warning_percent"), self.warning_percent)
     }

@@ -24,6 +24,19 @@ pub struct ProblemState {
     pub outcome: Option<Outcome>,
     /// In time order, not overlapping; only the last may be open.
     pub pauses: Vec<Pause>,
+    /// The customer's latest word (a reply, a survey answer) was strongly negative or a low
+    /// rating; a call from the owner settles it.
+    pub customer_upset: bool,
+    /// The latest call asked of the owner; see [`Call`].
+    pub call: Option<Call>,
+}
+
+/// A call the owner owes an upset customer: asked at the first upset word since the last
+/// call, made when the owner records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Call {
+    pub asked_at: Timestamp,
+    pub called_at: Option<Timestamp>,
 }
 
 /// An event that makes no sense in the problem's current status.
@@ -52,6 +65,8 @@ impl ProblemState {
             closed_at: None,
             outcome: None,
             pauses: Vec::new(),
+            customer_upset: false,
+            call: None,
         }
     }
 
@@ -78,7 +93,7 @@ impl ProblemState {
             }
             Resumed => s.is_waiting(),
             Fixed { .. } => s.is_unfixed(),
-            Confirmed => s.is_unfixed() || s == Status::Fixed,
+            Confirmed { .. } => s.is_unfixed() || s == Status::Fixed,
             Closed { .. } => s != Status::Closed,
             Reopened { .. } => matches!(s, Status::Fixed | Status::Confirmed | Status::Closed),
             _ => true,
@@ -123,7 +138,7 @@ impl ProblemState {
                 self.fixed_at = Some(at);
                 self.status = Status::Fixed;
             }
-            Confirmed => {
+            Confirmed { .. } => {
                 self.end_pause(at);
                 self.fixed_at.get_or_insert(at);
                 self.status = Status::Confirmed;
@@ -140,6 +155,19 @@ impl ProblemState {
                 self.outcome = None;
                 self.reopened_at = Some(at);
                 self.status = Status::Open;
+            }
+            CustomerReplied { sentiment, .. } => self.heard(at, sentiment.is_upset()),
+            SurveyAnswered {
+                rating,
+                recommend,
+                sentiment,
+                ..
+            } => self.heard(at, crate::followup::asks_for_call(*rating, *recommend, *sentiment)),
+            CustomerCalled { .. } => {
+                self.customer_upset = false;
+                if let Some(call) = self.call.as_mut().filter(|c| c.called_at.is_none()) {
+                    call.called_at = Some(at);
+                }
             }
             Created { .. }
             | Note { .. }
@@ -168,9 +196,21 @@ impl ProblemState {
             | VendorPromiseKept { .. }
             | VendorPromiseBroken { .. }
             | VendorPromiseRenegotiated { .. }
-            | CustomerReplied { .. } => {}
+            | SurveySent { .. } => {}
         }
         Ok(())
+    }
+
+    /// The customer spoke; `upset` asks the owner for a call unless one is already owed.
+    fn heard(&mut self, at: Timestamp, upset: bool) {
+        self.customer_upset = upset;
+        let owed = self.call.is_some_and(|c| c.called_at.is_none());
+        if upset && !owed {
+            self.call = Some(Call {
+                asked_at: at,
+                called_at: None,
+            });
+        }
     }
 
     fn end_pause(&mut self, at: Timestamp) {

@@ -37,6 +37,7 @@ pub fn policy() -> Policy {
         fix_within_minutes: 24 * 60,
         warning_percent: 25,
         calendar: None,
+        follow_up_after_days: 3,
     }
 }
 
@@ -73,7 +74,7 @@ pub fn every_kind() -> Vec<EventKind> {
         Fixed {
             summary: "restored".into(),
         },
-        Confirmed,
+        Confirmed { contact: None },
         Closed {
             outcome: Outcome::Retained,
         },
@@ -189,6 +190,19 @@ pub fn every_kind() -> Vec<EventKind> {
             inbound: Some(1),
             attachments: Vec::new(),
         },
+        CustomerCalled {
+            note: "apologised; they are calmer".into(),
+        },
+        SurveySent {
+            contacts: vec![crate::ContactId(1)],
+        },
+        SurveyAnswered {
+            contact: crate::ContactId(1),
+            rating: 2,
+            recommend: 4,
+            comment: "slow".into(),
+            sentiment: crate::Sentiment(0),
+        },
     ]
 }
 
@@ -255,6 +269,7 @@ pub fn any_policy() -> impl Strategy<Value = Policy> {
             fix_within_minutes: fix,
             warning_percent: pct,
             calendar: None,
+            follow_up_after_days: 3,
         })
 }
 

@@ -168,6 +168,9 @@ pub struct ProblemView {
     pub clock_state: Option<ClockState>,
     /// The earlier problems this one was flagged as recurring, latest first.
     pub recurrences: Vec<crate::Recurrence>,
+    /// The customer's latest word was strongly negative (or a low follow-up rating), and the
+    /// owner has not called them since.
+    pub customer_upset: bool,
 }
 
 /// How to order a problem list.

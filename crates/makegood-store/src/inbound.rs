@@ -22,7 +22,8 @@ use crate::convert::{from_db, from_db_opt, micros, to_db, to_db_opt};
 use crate::cursor::{Cursor, Keyset, page};
 use crate::db::{contact, inbound_attachment, inbound_email, member, problem, problem_account};
 use crate::error::DbResult;
-use crate::problems::{append, create_in};
+use crate::problems::create_in;
+use crate::problems::record::record_in;
 use crate::{Actor, NewProblem, Page, PageRequest, Result, Store, StoreError};
 
 /// Category of the problems opened from email, until someone triages them.
@@ -268,6 +269,8 @@ pub(crate) async fn ingest(
         reason: Set(reason),
         problem_id: Set(None),
         contact_id: Set(sender.as_ref().map(|s| s.id)),
+        reviewed_by: Set(None),
+        reviewed_at: Set(None),
     }
     .insert(&txn)
     .await
@@ -351,7 +354,7 @@ pub(crate) async fn ingest(
         inbound: Some(row.id),
         attachments: names,
     };
-    append(&txn, Some(problem), None, now, None, &event).await?;
+    record_in(&txn, problem, None, &event, now).await?;
     txn.commit().await.db()?;
     Ok(outcome(row.id, ProblemId(problem)))
 }

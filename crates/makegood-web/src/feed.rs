@@ -33,6 +33,7 @@ fn clock_name(kind: ClockKind) -> &'static str {
         ClockKind::Prevention => "prevention",
         ClockKind::Check => "check",
         ClockKind::VendorPromise => "vendor_promise",
+        ClockKind::Call => "call",
     }
 }
 

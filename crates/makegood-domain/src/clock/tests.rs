@@ -360,3 +360,58 @@ fn reopening_gives_the_fix_clock_a_fresh_span() {
         ClockState::Met
     );
 }
+
+fn upset(t: Timestamp) -> (Timestamp, EventKind) {
+    (
+        t,
+        EventKind::CustomerReplied {
+            contact: crate::ContactId(1),
+            body: "this is a disgrace".into(),
+            sentiment: crate::Sentiment(-800),
+            inbound: None,
+            attachments: Vec::new(),
+        },
+    )
+}
+
+#[test]
+fn an_upset_customer_is_called_within_the_time_to_tell() {
+    assert!(clock(&[], ClockKind::Call, hour(1)).is_none());
+    let events = [upset(hour(3))];
+    let call = clock(&events, ClockKind::Call, hour(3)).expect("a call is owed");
+    assert_eq!(call.started_at, hour(3));
+    assert_eq!(call.due_at, Some(hour(4)), "tell is 1 h");
+    assert_eq!(call.state, ClockState::Ok);
+    assert_eq!(state_of(&events, ClockKind::Call, hour(5)), ClockState::Breached);
+
+    let made = [
+        upset(hour(3)),
+        (
+            at(210),
+            EventKind::CustomerCalled {
+                note: "apologised".into(),
+            },
+        ),
+    ];
+    assert_eq!(state_of(&made, ClockKind::Call, hour(9)), ClockState::Met);
+}
+
+#[test]
+fn a_close_stops_the_call_owed_before_it_but_not_one_asked_after() {
+    let close = |t| {
+        (
+            t,
+            EventKind::Closed {
+                outcome: Outcome::AtRisk,
+            },
+        )
+    };
+    assert_eq!(
+        state_of(&[upset(hour(3)), close(hour(5))], ClockKind::Call, hour(9)),
+        ClockState::Missed
+    );
+    assert_eq!(
+        state_of(&[close(hour(5)), upset(hour(6))], ClockKind::Call, hour(9)),
+        ClockState::Breached
+    );
+}

@@ -21,7 +21,7 @@ fn status_of_last_change(events: &[(Timestamp, EventKind)]) -> Status {
             } => Some(Status::WaitingOnVendor),
             Resumed | Reopened { .. } => Some(Status::Open),
             Fixed { .. } => Some(Status::Fixed),
-            Confirmed => Some(Status::Confirmed),
+            Confirmed { .. } => Some(Status::Confirmed),
             Closed { .. } => Some(Status::Closed),
             _ => None,
         })

@@ -26,7 +26,7 @@ fn in_status(status: Status) -> ProblemState {
             Fixed {
                 summary: "done".into(),
             },
-            Confirmed,
+            Confirmed { contact: None },
         ],
         Status::Closed => vec![Closed {
             outcome: Outcome::Retained,
@@ -54,7 +54,7 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         } => matches!(from, S::Open | S::WaitingOnCustomer).then_some(S::WaitingOnVendor),
         E::Resumed => matches!(from, S::WaitingOnCustomer | S::WaitingOnVendor).then_some(S::Open),
         E::Fixed { .. } => unfixed.then_some(S::Fixed),
-        E::Confirmed => (unfixed || from == S::Fixed).then_some(S::Confirmed),
+        E::Confirmed { .. } => (unfixed || from == S::Fixed).then_some(S::Confirmed),
         E::Closed { .. } => (from != S::Closed).then_some(S::Closed),
         E::Reopened { .. } => {
             matches!(from, S::Fixed | S::Confirmed | S::Closed).then_some(S::Open)
@@ -88,7 +88,10 @@ fn expected(from: Status, kind: &EventKind) -> Option<Status> {
         | E::VendorPromiseKept { .. }
         | E::VendorPromiseBroken { .. }
         | E::VendorPromiseRenegotiated { .. }
-        | E::CustomerReplied { .. } => Some(from),
+        | E::CustomerReplied { .. }
+        | E::CustomerCalled { .. }
+        | E::SurveySent { .. }
+        | E::SurveyAnswered { .. } => Some(from),
     }
 }
 
@@ -226,7 +229,7 @@ fn switching_whom_we_wait_on_keeps_one_pause() {
 
 #[rstest]
 #[case::fixed(EventKind::Fixed { summary: "done".into() }, Status::Fixed)]
-#[case::confirmed(EventKind::Confirmed, Status::Confirmed)]
+#[case::confirmed(EventKind::Confirmed { contact: None }, Status::Confirmed)]
 #[case::closed(EventKind::Closed { outcome: Outcome::Lost }, Status::Closed)]
 fn ending_the_work_ends_the_pause(#[case] end: EventKind, #[case] status: Status) {
     let wait = EventKind::Waiting {
@@ -250,9 +253,9 @@ fn confirming_keeps_the_fix_time_or_sets_it() {
         summary: "done".into(),
     };
     let s =
-        ProblemState::from_events([(hour(1), &fixed), (hour(9), &EventKind::Confirmed)]).unwrap();
+        ProblemState::from_events([(hour(1), &fixed), (hour(9), &EventKind::Confirmed { contact: None })]).unwrap();
     assert_eq!(s.fixed_at, Some(hour(1)));
-    let s = ProblemState::from_events([(hour(9), &EventKind::Confirmed)]).unwrap();
+    let s = ProblemState::from_events([(hour(9), &EventKind::Confirmed { contact: None })]).unwrap();
     assert_eq!(s.fixed_at, Some(hour(9)));
 }
 
@@ -380,4 +383,82 @@ fn paused_between_clips_to_the_window(
 
 fn hours(h: i64) -> SignedDuration {
     SignedDuration::from_hours(h)
+}
+
+fn reply(sentiment: i16) -> EventKind {
+    EventKind::CustomerReplied {
+        contact: crate::ContactId(1),
+        body: "words".into(),
+        sentiment: crate::Sentiment(sentiment),
+        inbound: None,
+        attachments: Vec::new(),
+    }
+}
+
+fn survey(rating: u8, recommend: u8) -> EventKind {
+    EventKind::SurveyAnswered {
+        contact: crate::ContactId(1),
+        rating,
+        recommend,
+        comment: String::new(),
+        sentiment: crate::Sentiment(0),
+    }
+}
+
+fn called() -> EventKind {
+    EventKind::CustomerCalled {
+        note: "apologised".into(),
+    }
+}
+
+#[test]
+fn an_upset_reply_asks_for_one_call_until_it_is_made() {
+    let s = ProblemState::from_events([
+        (hour(1), &reply(100)),
+        (hour(2), &reply(-700)),
+        (hour(3), &reply(-900)),
+    ])
+    .unwrap();
+    assert!(s.customer_upset);
+    // The second upset reply is part of the same call owed.
+    assert_eq!(
+        s.call,
+        Some(Call {
+            asked_at: hour(2),
+            called_at: None
+        })
+    );
+
+    let calmer = ProblemState::from_events([(hour(2), &reply(-700)), (hour(3), &reply(300))])
+        .unwrap();
+    assert!(!calmer.customer_upset, "the flag follows the latest word");
+    assert!(calmer.call.unwrap().called_at.is_none(), "but the call is still owed");
+
+    let after = ProblemState::from_events([
+        (hour(2), &reply(-700)),
+        (hour(5), &called()),
+        (hour(9), &reply(-600)),
+    ])
+    .unwrap();
+    assert!(after.customer_upset);
+    assert_eq!(after.call.unwrap().asked_at, hour(9), "upset again: a new call");
+}
+
+#[test]
+fn a_call_settles_the_upset_flag_and_a_call_nobody_asked_for_changes_nothing_else() {
+    let s = ProblemState::from_events([(hour(2), &reply(-700)), (hour(4), &called())]).unwrap();
+    assert!(!s.customer_upset);
+    assert_eq!(s.call.unwrap().called_at, Some(hour(4)));
+    let unasked = ProblemState::from_events([(hour(4), &called())]).unwrap();
+    assert_eq!(unasked.call, None);
+}
+
+#[rstest]
+#[case::poor_rating(survey(2, 9), true)]
+#[case::detractor(survey(4, 6), true)]
+#[case::content(survey(4, 8), false)]
+fn a_low_survey_answer_asks_for_a_call(#[case] answer: EventKind, #[case] asks: bool) {
+    let s = ProblemState::from_events([(hour(1), &answer)]).unwrap();
+    assert_eq!(s.customer_upset, asks);
+    assert_eq!(s.call.is_some(), asks);
 }

@@ -205,6 +205,7 @@ fn clock_label(kind: ClockKind) -> &'static str {
         ClockKind::Prevention => "corrective action",
         ClockKind::Check => "effectiveness check",
         ClockKind::VendorPromise => "vendor promise",
+        ClockKind::Call => "call to an upset customer",
     }
 }
 

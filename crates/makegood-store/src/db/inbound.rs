@@ -23,6 +23,9 @@ pub mod inbound_email {
         pub reason: Option<String>,
         pub problem_id: Option<i64>,
         pub contact_id: Option<i64>,
+        /// The member who dealt with a held message, and when.
+        pub reviewed_by: Option<i64>,
+        pub reviewed_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub mod problem {
         pub next_due_at: Option<DateTimeUtc>,
         /// Every contact of every affected account is a stakeholder (resolved at each update).
         pub all_stakeholders: bool,
+        /// When the follow-up survey is due to go out; `None` once sent or while not due.
+        pub follow_up_at: Option<DateTimeUtc>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

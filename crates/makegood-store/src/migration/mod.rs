@@ -13,6 +13,7 @@ mod m0008_prevention;
 mod m0009_playbooks;
 mod m0010_incidents;
 mod m0011_inbound;
+mod m0012_customer;
 
 use sea_orm_migration::prelude::*;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_playbooks::Migration),
             Box::new(m0010_incidents::Migration),
             Box::new(m0011_inbound::Migration),
+            Box::new(m0012_customer::Migration),
         ]
     }
 }

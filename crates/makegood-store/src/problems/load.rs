@@ -205,6 +205,7 @@ pub(crate) fn view(
         clocks,
         clock_state,
         recurrences: Vec::new(),
+        customer_upset: state.customer_upset,
     }
 }
 

@@ -191,6 +191,7 @@ pub(crate) async fn create_in(
         next_warn_at: Set(to_db_opt(next.warn_at)),
         next_due_at: Set(to_db_opt(next.due_at)),
         all_stakeholders: Set(new.all_stakeholders),
+        follow_up_at: Set(None),
     }
     .insert(txn)
     .await

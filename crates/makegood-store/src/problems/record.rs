@@ -2,7 +2,10 @@
 
 use makegood_domain::text::limits;
 use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use jiff::Timestamp;
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 
 use super::{append, check_version, load, save_if_current};
 use crate::clocks::Rules;
@@ -33,7 +36,12 @@ fn normalise(kind: EventKind) -> Result<EventKind> {
         Reopened { reason } => Reopened {
             reason: optional_text("reason", &reason, limits::REASON)?,
         },
-        kind @ (Resumed | Confirmed | Closed { .. } | OwnerChanged { .. }) => kind,
+        // A member confirms for the customer; the portal records who confirmed.
+        Confirmed { .. } => Confirmed { contact: None },
+        CustomerCalled { note } => CustomerCalled {
+            note: text("note", &note, limits::REASON)?,
+        },
+        kind @ (Resumed | Closed { .. } | OwnerChanged { .. }) => kind,
         other => {
             return Err(StoreError::invalid(
                 "type",
@@ -78,38 +86,66 @@ pub(crate) async fn record(
         changes.owner_id = Set(to.0);
     }
 
-    let mut state = load::states(&txn, &[row.id])
+    let rules = Rules::load(&txn).await?;
+    apply(&txn, &row, changes, Some(actor.member.0), &kind, &rules, now).await?;
+
+    let row = load::row(&txn, id, false).await?;
+    let view = load::views(&txn, &[row], &rules, now).await?.pop();
+    txn.commit().await.db()?;
+    view.ok_or(StoreError::not_found("problem"))
+}
+
+/// Records `kind` on problem `row` (locked by the caller) in the caller's transaction, at
+/// `now` (no earlier than its latest event): checked against the state machine, with the
+/// materialised status, outcome and deadlines — and so the timers — brought in line, plus
+/// `changes` of the caller's own. `actor` is `None` for what a customer or the system did.
+pub(crate) async fn apply<C: ConnectionTrait>(
+    c: &C,
+    row: &problem::Model,
+    mut changes: problem::ActiveModel,
+    actor: Option<i64>,
+    kind: &EventKind,
+    rules: &Rules,
+    now: Timestamp,
+) -> Result<()> {
+    let now = micros(now).max(load::last_event_at(c, row.id).await?.unwrap_or_default());
+    let mut state = load::states(c, &[row.id])
         .await?
         .remove(&row.id)
         .unwrap_or_default();
     state
-        .check(&kind)
+        .apply(now, kind)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    state
-        .apply(now, &kind)
-        .map_err(|e| StoreError::Conflict(e.to_string()))?;
-
-    let rules = Rules::load(&txn).await?;
     let next = load::schedule(
-        &txn,
+        c,
         row.id,
         &state,
         from_db(row.detected_at)?,
         crate::convert::parse_name(&row.severity)?,
-        &rules,
+        rules,
     )
     .await?;
     changes.status = Set(name_of(&state.status));
     changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
     changes.next_warn_at = Set(to_db_opt(next.warn_at));
     changes.next_due_at = Set(to_db_opt(next.due_at));
-    save_if_current(&txn, &row, changes).await?;
-    append(&txn, Some(row.id), None, now, Some(actor.member.0), &kind).await?;
+    save_if_current(c, row, changes).await?;
+    append(c, Some(row.id), None, now, actor, kind).await?;
+    Ok(())
+}
 
-    let row = load::row(&txn, id, false).await?;
-    let view = load::views(&txn, &[row], &rules, now).await?.pop();
-    txn.commit().await.db()?;
-    view.ok_or(StoreError::not_found("problem"))
+/// Records `kind` on problem `id` for someone who is not a member — a customer, or the
+/// system (`actor` `None`) — in the caller's transaction (see [`apply`]).
+pub(crate) async fn record_in<C: ConnectionTrait>(
+    c: &C,
+    id: i64,
+    actor: Option<i64>,
+    kind: &EventKind,
+    now: Timestamp,
+) -> Result<()> {
+    let row = load::row(c, ProblemId(id), true).await?;
+    let rules = Rules::load(c).await?;
+    apply(c, &row, Default::default(), actor, kind, &rules, now).await
 }
 
 /// A stored event as a domain event.

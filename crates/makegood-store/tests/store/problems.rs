@@ -96,7 +96,7 @@ store_test! {
         let fixed = store.record(step(60), id, None, EventKind::Fixed { summary: "re-ran it".into() }).await.unwrap();
         assert_eq!(fixed.problem.status, Status::Fixed);
         assert_eq!(fixed.clock_state, None, "nothing runs once told and fixed");
-        assert_eq!(store.record(step(70), id, None, EventKind::Confirmed).await.unwrap().problem.status, Status::Confirmed);
+        assert_eq!(store.record(step(70), id, None, EventKind::Confirmed { contact: None }).await.unwrap().problem.status, Status::Confirmed);
         let closed = store.record(step(80), id, None, EventKind::Closed { outcome: Outcome::Retained }).await.unwrap();
         assert_eq!((closed.problem.status, closed.problem.outcome), (Status::Closed, Some(Outcome::Retained)));
         conflict(store.record(step(81), id, None, EventKind::Closed { outcome: Outcome::Lost }).await);

@@ -229,7 +229,7 @@ pub async fn confirm_problem(
         &me,
         &problem,
         version,
-        EventKind::Confirmed,
+        EventKind::Confirmed { contact: None },
         StatusCode::OK,
     )
     .await

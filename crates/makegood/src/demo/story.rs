@@ -369,7 +369,7 @@ impl Demo<'_> {
             },
         )
         .await?;
-        self.record(lee, ago(now, 18 * D), vat, EventKind::Confirmed)
+        self.record(lee, ago(now, 18 * D), vat, EventKind::Confirmed { contact: None })
             .await?;
         self.record(
             maya,

@@ -166,7 +166,7 @@ impl Actions {
             }),
             resume: ok(EventKind::Resumed),
             fix: ok(EventKind::Fixed { summary: text() }),
-            confirm: ok(EventKind::Confirmed),
+            confirm: ok(EventKind::Confirmed { contact: None }),
             close: ok(EventKind::Closed {
                 outcome: makegood_domain::Outcome::Unknown,
             }),

@@ -109,10 +109,13 @@ impl EventRow {
                 format!("{who} marked it fixed:"),
                 Some(summary.clone()),
             ),
-            EventKind::Confirmed => (
+            EventKind::Confirmed { contact } => (
                 "status",
                 "",
-                format!("The customer confirmed the fix (recorded by {who})"),
+                match contact {
+                    Some(_) => "The customer confirmed the fix in the portal".to_owned(),
+                    None => format!("The customer confirmed the fix (recorded by {who})"),
+                },
                 None,
             ),
             EventKind::Closed { outcome } => (
@@ -232,6 +235,36 @@ impl EventRow {
                 },
                 Some(body.clone()),
             ),
+            EventKind::CustomerCalled { note } => (
+                "status",
+                "",
+                format!("{who} called the customer:"),
+                Some(note.clone()),
+            ),
+            EventKind::SurveySent { contacts } => (
+                "status",
+                "",
+                match contacts.len() {
+                    1 => "The follow-up survey went to the stakeholder".to_owned(),
+                    n => format!("The follow-up survey went to {n} stakeholders"),
+                },
+                None,
+            ),
+            EventKind::SurveyAnswered {
+                rating,
+                recommend,
+                comment,
+                ..
+            } => (
+                if makegood_domain::followup::is_low(*rating, *recommend) {
+                    "alarm"
+                } else {
+                    "reply"
+                },
+                "From the customer",
+                format!("The customer rated us {rating}/5 and would recommend us {recommend}/10"),
+                Some(comment.clone()).filter(|c| !c.is_empty()),
+            ),
         };
         Self {
             class,
@@ -254,6 +287,7 @@ pub fn clock_word(kind: ClockKind) -> &'static str {
         ClockKind::Prevention => "Do the corrective action",
         ClockKind::Check => "Check the corrective action worked",
         ClockKind::VendorPromise => "The vendor's promise",
+        ClockKind::Call => "Call the customer",
     }
 }
 

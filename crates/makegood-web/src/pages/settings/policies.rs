@@ -19,7 +19,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The form: `critical_tell`, `critical_update`, `critical_fix`, `critical_warning`,
-/// `critical_calendar` (and so for major and minor), `promise_percent`, `promise_min`.
+/// `critical_calendar`, `critical_follow_up` (and so for major and minor), `promise_percent`, `promise_min`.
 type PolicyForm = std::collections::BTreeMap<String, String>;
 
 /// One severity's row as shown: the values as typed (or as stored).
@@ -29,6 +29,7 @@ struct Row {
     spans: Vec<SpanField>,
     warning: String,
     calendar: String,
+    follow_up: String,
 }
 
 /// One duration input of a row.
@@ -69,6 +70,10 @@ fn as_form(policies: &Policies) -> PolicyForm {
         );
         form.insert(format!("{name}_fix"), show_minutes(p.fix_within_minutes));
         form.insert(format!("{name}_warning"), p.warning_percent.to_string());
+        form.insert(
+            format!("{name}_follow_up"),
+            p.follow_up_after_days.to_string(),
+        );
         form.insert(
             format!("{name}_calendar"),
             p.calendar.map(|c| c.to_string()).unwrap_or_default(),
@@ -111,6 +116,7 @@ async fn page(
             .collect(),
             warning: value(format!("{name}_warning")),
             calendar: value(format!("{name}_calendar")),
+            follow_up: value(format!("{name}_follow_up")),
         })
         .collect();
     let calendars = state
@@ -158,6 +164,13 @@ fn read(form: &PolicyForm, calendars: &[i64], errors: &mut FieldErrors) -> Optio
             None
         }
     };
+    let days = |key: String, errors: &mut FieldErrors| match text(&key).trim().parse::<i64>() {
+        Ok(d) => Some(d),
+        Err(_) => {
+            errors.push(&key, "must be a whole number of days, e.g. 3");
+            None
+        }
+    };
     let policy = |name: &str, severity, errors: &mut FieldErrors| {
         let calendar_key = format!("{name}_calendar");
         let calendar = match text(&calendar_key).trim() {
@@ -177,6 +190,7 @@ fn read(form: &PolicyForm, calendars: &[i64], errors: &mut FieldErrors) -> Optio
             fix_within_minutes: minutes(format!("{name}_fix"), errors)?,
             warning_percent: percent(format!("{name}_warning"), errors)?,
             calendar: calendar?,
+            follow_up_after_days: days(format!("{name}_follow_up"), errors)?,
         })
     };
     let critical = policy("critical", Severity::Critical, errors);
@@ -201,6 +215,7 @@ fn form_field(field: &str) -> String {
         "update_every_minutes" => "update",
         "fix_within_minutes" => "fix",
         "warning_percent" => "warning",
+        "follow_up_after_days" => "follow_up",
         "promise_warning_percent" => return "promise_percent".into(),
         "promise_warning_min_minutes" => return "promise_min".into(),
         other => other,

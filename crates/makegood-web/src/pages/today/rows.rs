@@ -53,6 +53,7 @@ impl DutyRow {
             (ClockKind::VendorPromise, Some(n)) => {
                 (format!("/problems/{n}#vendor-promises"), "Chase the vendor")
             }
+            (ClockKind::Call, Some(n)) => (format!("/problems/{n}#call"), "Call them"),
             (
                 ClockKind::Fix
                 | ClockKind::Tell
@@ -60,7 +61,8 @@ impl DutyRow {
                 | ClockKind::Approval
                 | ClockKind::Prevention
                 | ClockKind::Check
-                | ClockKind::VendorPromise,
+                | ClockKind::VendorPromise
+                | ClockKind::Call,
                 None,
             ) => ("/problems".to_owned(), "Open the problems"),
         };

@@ -356,9 +356,7 @@ pub fn problem_clocks_in(
     // An upset customer is called within the time to tell. A close stops the call owed before
     // it; upset words about a closed problem still ask for one.
     if let Some(call) = state.call {
-        let stop = call
-            .called_at
-            .or(closed.filter(|c| *c >= call.asked_at));
+        let stop = call.called_at.or(closed.filter(|c| *c >= call.asked_at));
         clocks.push(measure(
             calendar,
             ClockKind::Call,

@@ -162,7 +162,10 @@ impl ProblemState {
                 recommend,
                 sentiment,
                 ..
-            } => self.heard(at, crate::followup::asks_for_call(*rating, *recommend, *sentiment)),
+            } => self.heard(
+                at,
+                crate::followup::asks_for_call(*rating, *recommend, *sentiment),
+            ),
             CustomerCalled { .. } => {
                 self.customer_upset = false;
                 if let Some(call) = self.call.as_mut().filter(|c| c.called_at.is_none()) {

@@ -33,6 +33,7 @@ mod outbox;
 mod parties;
 mod playbooks;
 mod policies;
+pub mod portal;
 mod preferences;
 mod preventions;
 mod problems;

@@ -382,7 +382,10 @@ fn an_upset_customer_is_called_within_the_time_to_tell() {
     assert_eq!(call.started_at, hour(3));
     assert_eq!(call.due_at, Some(hour(4)), "tell is 1 h");
     assert_eq!(call.state, ClockState::Ok);
-    assert_eq!(state_of(&events, ClockKind::Call, hour(5)), ClockState::Breached);
+    assert_eq!(
+        state_of(&events, ClockKind::Call, hour(5)),
+        ClockState::Breached
+    );
 
     let made = [
         upset(hour(3)),

@@ -252,10 +252,14 @@ fn confirming_keeps_the_fix_time_or_sets_it() {
     let fixed = EventKind::Fixed {
         summary: "done".into(),
     };
-    let s =
-        ProblemState::from_events([(hour(1), &fixed), (hour(9), &EventKind::Confirmed { contact: None })]).unwrap();
+    let s = ProblemState::from_events([
+        (hour(1), &fixed),
+        (hour(9), &EventKind::Confirmed { contact: None }),
+    ])
+    .unwrap();
     assert_eq!(s.fixed_at, Some(hour(1)));
-    let s = ProblemState::from_events([(hour(9), &EventKind::Confirmed { contact: None })]).unwrap();
+    let s =
+        ProblemState::from_events([(hour(9), &EventKind::Confirmed { contact: None })]).unwrap();
     assert_eq!(s.fixed_at, Some(hour(9)));
 }
 
@@ -429,10 +433,13 @@ fn an_upset_reply_asks_for_one_call_until_it_is_made() {
         })
     );
 
-    let calmer = ProblemState::from_events([(hour(2), &reply(-700)), (hour(3), &reply(300))])
-        .unwrap();
+    let calmer =
+        ProblemState::from_events([(hour(2), &reply(-700)), (hour(3), &reply(300))]).unwrap();
     assert!(!calmer.customer_upset, "the flag follows the latest word");
-    assert!(calmer.call.unwrap().called_at.is_none(), "but the call is still owed");
+    assert!(
+        calmer.call.unwrap().called_at.is_none(),
+        "but the call is still owed"
+    );
 
     let after = ProblemState::from_events([
         (hour(2), &reply(-700)),
@@ -441,7 +448,11 @@ fn an_upset_reply_asks_for_one_call_until_it_is_made() {
     ])
     .unwrap();
     assert!(after.customer_upset);
-    assert_eq!(after.call.unwrap().asked_at, hour(9), "upset again: a new call");
+    assert_eq!(
+        after.call.unwrap().asked_at,
+        hour(9),
+        "upset again: a new call"
+    );
 }
 
 #[test]

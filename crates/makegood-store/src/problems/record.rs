@@ -1,10 +1,11 @@
 //! Recording events on a problem (checked against the state machine) and reading its timeline.
 
+use jiff::Timestamp;
 use makegood_domain::text::limits;
 use makegood_domain::{Event, EventId, EventKind, MemberId, ProblemId, PromiseId};
-use jiff::Timestamp;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 
 use super::{append, check_version, load, save_if_current};
@@ -87,7 +88,16 @@ pub(crate) async fn record(
     }
 
     let rules = Rules::load(&txn).await?;
-    apply(&txn, &row, changes, Some(actor.member.0), &kind, &rules, now).await?;
+    apply(
+        &txn,
+        &row,
+        changes,
+        Some(actor.member.0),
+        &kind,
+        &rules,
+        now,
+    )
+    .await?;
 
     let row = load::row(&txn, id, false).await?;
     let view = load::views(&txn, &[row], &rules, now).await?.pop();

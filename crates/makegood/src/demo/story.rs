@@ -369,8 +369,13 @@ impl Demo<'_> {
             },
         )
         .await?;
-        self.record(lee, ago(now, 18 * D), vat, EventKind::Confirmed { contact: None })
-            .await?;
+        self.record(
+            lee,
+            ago(now, 18 * D),
+            vat,
+            EventKind::Confirmed { contact: None },
+        )
+        .await?;
         self.record(
             maya,
             ago(now, 17 * D),

@@ -124,7 +124,15 @@ pub async fn confirm(
 ) -> Result<Response, PageError> {
     let draft = Draft::new("confirm");
     let done = "Recorded that the customer confirmed the fix";
-    act(&state, &user, &key, draft, Ok(EventKind::Confirmed { contact: None }), done).await
+    act(
+        &state,
+        &user,
+        &key,
+        draft,
+        Ok(EventKind::Confirmed { contact: None }),
+        done,
+    )
+    .await
 }
 
 /// `POST /problems/{key}/close`: closed with the relationship outcome.

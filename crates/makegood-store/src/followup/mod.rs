@@ -15,6 +15,12 @@ use makegood_domain::{AccountId, ContactId, ProblemId};
 use crate::{OutcomeEntry, Result, Store, SurveySummary, SurveyView};
 
 impl Store {
+    /// When problem `id`'s follow-up survey is due to go out; `None` once sent, or while it
+    /// is not due (not fixed, a remedy undelivered, nobody with an address to ask).
+    pub async fn follow_up_due(&self, id: ProblemId) -> Result<Option<Timestamp>> {
+        let row = crate::problems::load::row(&self.db, id, false).await?;
+        crate::convert::from_db_opt(row.follow_up_at)
+    }
     /// Contact `contact`'s follow-up survey about problem `problem`, answered or not; `None`
     /// when none was sent to them. `NotFound` when the problem does not affect the contact's
     /// account (the same as a missing one).

@@ -80,7 +80,10 @@ fn thread(
     let in_reply_to = previous
         .or(first)
         .map(|id| message_id(Some(problem), id, host));
-    (in_reply_to, (!parents.is_empty()).then(|| parents.join(" ")))
+    (
+        in_reply_to,
+        (!parents.is_empty()).then(|| parents.join(" ")),
+    )
 }
 
 /// The sign-in link a survey carries: the portal lands the contact on the problem.
@@ -136,7 +139,10 @@ pub(super) fn survey_email(
 }
 
 /// The low-rating alert for outbox message `outbox`.
-#[expect(clippy::too_many_arguments, reason = "the fields of the notice, unpacked")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the fields of the notice, unpacked"
+)]
 pub(super) fn low_rating_email(
     to: &Recipient,
     problem: &ProblemRef,

@@ -35,9 +35,20 @@ fn a_survey_in_the_problems_thread() {
     insta::assert_snapshot!(show(&email));
     let link = format!("https://desk.example.com/portal/link/{}", "ab12".repeat(16));
     assert!(email.text.contains(&link), "{}", email.text);
-    assert!(email.html.contains(&format!("href=\"{link}\"")), "{}", email.html);
-    assert!(email.html.contains("Dana &#60;Customer&#62;"), "escaped: {}", email.html);
-    assert_eq!(email.in_reply_to.as_deref(), Some("<mg-7.9@desk.example.com>"));
+    assert!(
+        email.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        email.html
+    );
+    assert!(
+        email.html.contains("Dana &#60;Customer&#62;"),
+        "escaped: {}",
+        email.html
+    );
+    assert_eq!(
+        email.in_reply_to.as_deref(),
+        Some("<mg-7.9@desk.example.com>")
+    );
     let message = String::from_utf8(email.to_message(now()).unwrap().formatted()).unwrap();
     assert!(
         message.contains("References: <mg-7.3@desk.example.com> <mg-7.9@desk.example.com>"),
@@ -50,7 +61,10 @@ fn a_survey_to_someone_never_written_to_starts_the_thread() {
     let email = render_email(&survey(None, None), 4, now(), &config()).unwrap();
     assert_eq!(email.message_id, "<mg-7.4@desk.example.com>");
     assert_eq!((email.in_reply_to, email.references), (None, None));
-    assert_eq!(email.subject, "[MG-12] How did we do on Invoices printed twice?");
+    assert_eq!(
+        email.subject,
+        "[MG-12] How did we do on Invoices printed twice?"
+    );
 }
 
 #[test]

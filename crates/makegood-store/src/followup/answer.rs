@@ -31,7 +31,10 @@ async fn scoped_contact<C: ConnectionTrait>(
         .await
         .db()?
         .ok_or(StoreError::not_found("contact"))?;
-    if !reach::accounts_of(c, problem).await?.contains(&found.account_id) {
+    if !reach::accounts_of(c, problem)
+        .await?
+        .contains(&found.account_id)
+    {
         return Err(StoreError::not_found("problem"));
     }
     Ok(found)
@@ -91,7 +94,10 @@ pub(super) async fn answer(
     let sentiment = Sentiment::of(&comment);
     let saved = survey::Entity::update_many()
         .col_expr(survey::Column::AnsweredAt, Expr::value(Some(to_db(now))))
-        .col_expr(survey::Column::Rating, Expr::value(Some(i16::from(answer.rating))))
+        .col_expr(
+            survey::Column::Rating,
+            Expr::value(Some(i16::from(answer.rating))),
+        )
         .col_expr(
             survey::Column::Recommend,
             Expr::value(Some(i16::from(answer.recommend))),

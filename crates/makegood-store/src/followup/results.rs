@@ -111,7 +111,8 @@ pub(super) async fn of_account(store: &Store, id: AccountId, latest: u64) -> Res
         .from(contact::Entity)
         .and_where(contact::Column::AccountId.eq(id.0))
         .take();
-    let mine = || survey::Entity::find().filter(survey::Column::ContactId.in_subquery(of_account.clone()));
+    let mine =
+        || survey::Entity::find().filter(survey::Column::ContactId.in_subquery(of_account.clone()));
     let sent: Vec<i64> = mine()
         .select_only()
         .column(survey::Column::Id)
@@ -186,7 +187,11 @@ fn affecting(id: AccountId) -> sea_orm::sea_query::SelectStatement {
         .take()
 }
 
-pub(super) async fn outcomes(store: &Store, id: AccountId, limit: u64) -> Result<Vec<OutcomeEntry>> {
+pub(super) async fn outcomes(
+    store: &Store,
+    id: AccountId,
+    limit: u64,
+) -> Result<Vec<OutcomeEntry>> {
     let c = &store.db;
     account_exists(c, id).await?;
     let closed: HashSet<i64> = problem::Entity::find()
@@ -215,7 +220,9 @@ pub(super) async fn outcomes(store: &Store, id: AccountId, limit: u64) -> Result
     let mut seen = HashSet::new();
     let mut picked = Vec::new();
     for e in events {
-        let Some(problem) = e.problem_id else { continue };
+        let Some(problem) = e.problem_id else {
+            continue;
+        };
         if !closed.contains(&problem) || !seen.insert(problem) {
             continue;
         }

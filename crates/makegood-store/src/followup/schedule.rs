@@ -10,8 +10,8 @@ use crate::Result;
 use crate::clocks::Rules;
 use crate::convert::{from_db, parse_name, to_db_opt};
 use crate::db::{event, problem};
-use crate::incidents::reach;
 use crate::error::DbResult;
+use crate::incidents::reach;
 use crate::problems::load;
 use crate::remedies::{REJECTED, remedy};
 

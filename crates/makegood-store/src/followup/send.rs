@@ -59,7 +59,11 @@ pub(crate) async fn send_due(store: &Store, now: Timestamp, limit: u64) -> Resul
 /// Asks each stakeholder of `row` with an address how we did: a survey row, a sign-in link
 /// landing on the problem and the email carrying it; then `survey_sent` on the timeline.
 /// Returns whether anyone was asked.
-async fn follow_up<C: ConnectionTrait>(c: &C, row: &problem::Model, now: Timestamp) -> Result<bool> {
+async fn follow_up<C: ConnectionTrait>(
+    c: &C,
+    row: &problem::Model,
+    now: Timestamp,
+) -> Result<bool> {
     let Some(reference) = problem_ref(c, row.id).await? else {
         return Ok(false);
     };
@@ -121,6 +125,13 @@ async fn follow_up<C: ConnectionTrait>(c: &C, row: &problem::Model, now: Timesta
     if asked.is_empty() {
         return Ok(false);
     }
-    record_in(c, row.id, None, &EventKind::SurveySent { contacts: asked }, now).await?;
+    record_in(
+        c,
+        row.id,
+        None,
+        &EventKind::SurveySent { contacts: asked },
+        now,
+    )
+    .await?;
     Ok(true)
 }

@@ -3,8 +3,8 @@
 
 use makegood_domain::followup::FollowUp;
 use makegood_domain::{
-    ClockKind, Contact, ContactId, Email, EventKind, Member, NewRemedy, Notice, Outcome,
-    ProblemId, RemedyKind,
+    ClockKind, Contact, ContactId, Email, EventKind, Member, NewRemedy, Notice, Outcome, ProblemId,
+    RemedyKind,
 };
 use makegood_store::{NewContact, Store, StoreError};
 

@@ -61,7 +61,11 @@ async fn follow_up_results_show_on_the_problem_and_the_account(backend: Backend)
     let mut browser = app.browser(admin.member.clone()).await;
     let page = browser.get(&format!("/problems/{number}")).await;
     assert_eq!(page.status, 200, "{}", page.text);
-    assert!(page.text.contains(r#"id="followup-heading""#), "{}", page.text);
+    assert!(
+        page.text.contains(r#"id="followup-heading""#),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("No survey was sent."), "{}", page.text);
 
     let fixed = EventKind::Fixed {
@@ -69,7 +73,11 @@ async fn follow_up_results_show_on_the_problem_and_the_account(backend: Backend)
     };
     store.record(me, problem.id, None, fixed).await.unwrap();
     let page = browser.get(&format!("/problems/{number}")).await;
-    assert!(page.text.contains("The survey goes to the stakeholders"), "{}", page.text);
+    assert!(
+        page.text.contains("The survey goes to the stakeholders"),
+        "{}",
+        page.text
+    );
 
     let later = app.now() + SignedDuration::from_hours(72);
     store.fire_due(later, 100).await.unwrap();
@@ -86,16 +94,32 @@ async fn follow_up_results_show_on_the_problem_and_the_account(backend: Backend)
 
     let page = browser.get(&format!("/problems/{number}")).await;
     assert!(page.text.contains("Priya Shah"), "{}", page.text);
-    assert!(page.text.contains("2/5") && page.text.contains("3/10"), "{}", page.text);
+    assert!(
+        page.text.contains("2/5") && page.text.contains("3/10"),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains(r#"class="survey low""#), "{}", page.text);
-    assert!(page.text.contains("Down &#60;all&#62; morning"), "escaped: {}", page.text);
+    assert!(
+        page.text.contains("Down &#60;all&#62; morning"),
+        "escaped: {}",
+        page.text
+    );
 
     let page = browser.get(&format!("/accounts/{}", account.id)).await;
     assert_eq!(page.status, 200, "{}", page.text);
-    assert!(page.text.contains(r#"id="followups-heading""#), "{}", page.text);
+    assert!(
+        page.text.contains(r#"id="followups-heading""#),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("2.0/5"), "{}", page.text);
     assert!(page.text.contains("<dd>-100</dd>"), "{}", page.text);
-    assert!(page.text.contains(r#"id="outcomes-heading""#), "{}", page.text);
+    assert!(
+        page.text.contains(r#"id="outcomes-heading""#),
+        "{}",
+        page.text
+    );
     assert!(page.text.contains("outcome-at_risk"), "{}", page.text);
 
     let viewer = app.user(makegood_domain::Role::Viewer).await;
@@ -105,26 +129,44 @@ async fn follow_up_results_show_on_the_problem_and_the_account(backend: Backend)
     assert_eq!(surveys.status, 200, "{}", surveys.text);
     let first = &surveys.json["items"][0];
     assert_eq!(first["contact_name"], "Priya Shah");
-    assert_eq!((first["rating"].as_i64(), first["recommend"].as_i64()), (Some(2), Some(3)));
+    assert_eq!(
+        (first["rating"].as_i64(), first["recommend"].as_i64()),
+        (Some(2), Some(3))
+    );
     assert_eq!(first["low"], true);
 
     let summary = app
         .get(&format!("/api/v1/accounts/{}/surveys", account.id), &viewer)
         .await;
     assert_eq!(summary.status, 200, "{}", summary.text);
-    assert_eq!((summary.json["sent"].as_i64(), summary.json["answered"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(
+        (
+            summary.json["sent"].as_i64(),
+            summary.json["answered"].as_i64()
+        ),
+        (Some(1), Some(1))
+    );
     assert_eq!(summary.json["nps"], -100);
     assert_eq!(summary.json["average_rating"], 2.0);
-    assert_eq!(summary.json["latest"][0]["problem"]["number"], number.as_str());
+    assert_eq!(
+        summary.json["latest"][0]["problem"]["number"],
+        number.as_str()
+    );
 
     let outcomes = app
-        .get(&format!("/api/v1/accounts/{}/outcomes", account.id), &viewer)
+        .get(
+            &format!("/api/v1/accounts/{}/outcomes", account.id),
+            &viewer,
+        )
         .await;
     assert_eq!(outcomes.status, 200, "{}", outcomes.text);
     assert_eq!(outcomes.json["items"][0]["outcome"], "at_risk");
 
     let bad = app
-        .get(&format!("/api/v1/accounts/{}/outcomes?limit=0", account.id), &viewer)
+        .get(
+            &format!("/api/v1/accounts/{}/outcomes?limit=0", account.id),
+            &viewer,
+        )
         .await;
     bad.problem(422);
     let missing = app.get("/api/v1/accounts/999/surveys", &viewer).await;

@@ -50,6 +50,9 @@ pub async fn panel(
     let surveys = state.store.problem_surveys(p.id).await?;
     Ok(FollowUpPanel {
         due: due.map(|t| When::new(t, &user.zone, now)),
-        rows: surveys.iter().map(|s| SurveyRow::new(s, user, now)).collect(),
+        rows: surveys
+            .iter()
+            .map(|s| SurveyRow::new(s, user, now))
+            .collect(),
     })
 }

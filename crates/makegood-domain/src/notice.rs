@@ -80,6 +80,28 @@ pub enum Notice {
         event: Event,
         problem: Option<ProblemRef>,
     },
+    /// The follow-up survey, emailed to one stakeholder with a sign-in link to the portal,
+    /// threaded like the problem's customer updates.
+    Survey {
+        problem: ProblemRef,
+        to: Recipient,
+        /// The portal link's secret (`/portal/link/{token}`).
+        token: String,
+        first: Option<i64>,
+        previous: Option<i64>,
+    },
+    /// A low follow-up answer, emailed at once to the owner and every supervisor and admin.
+    LowRating {
+        to: Recipient,
+        member: MemberId,
+        problem: ProblemRef,
+        /// The contact who answered, and their account.
+        contact: String,
+        account: String,
+        rating: u8,
+        recommend: u8,
+        comment: String,
+    },
 }
 
 /// How a notice travels.
@@ -106,6 +128,7 @@ impl Notice {
             | Notice::Alert { to, .. }
             | Notice::Digest { to, .. } => to.email.to_string(),
             Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
+            Notice::Survey { to, .. } | Notice::LowRating { to, .. } => to.email.to_string(),
         }
     }
 }

@@ -378,3 +378,50 @@ pub struct Webhook {
     pub active: bool,
     pub created_at: Timestamp,
 }
+
+/// One stakeholder's follow-up survey about a problem: when it was sent, and their answer
+/// once given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SurveyView {
+    pub problem: ProblemId,
+    pub contact: ContactId,
+    pub contact_name: String,
+    pub sent_at: Timestamp,
+    pub answered_at: Option<Timestamp>,
+    /// 1 (very poor) to 5 (excellent), once answered.
+    pub rating: Option<u8>,
+    /// Would they recommend us: 0 to 10, once answered.
+    pub recommend: Option<u8>,
+    pub comment: Option<String>,
+    /// Answered with a rating of 1–2 or a recommend of 0–6: the owner and supervisors heard.
+    pub low: bool,
+}
+
+/// A survey with the problem it is about, as an account's history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct AccountSurvey {
+    pub problem: makegood_domain::duty::ProblemRef,
+    pub survey: SurveyView,
+}
+
+/// How an account's contacts answered their follow-up surveys.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SurveySummary {
+    pub sent: u64,
+    pub answered: u64,
+    /// The mean rating of the answers; `None` before the first.
+    pub average_rating: Option<f64>,
+    /// Net promoter score: % promoters (9–10) − % detractors (0–6) of the answers, −100..=100;
+    /// `None` before the first.
+    pub nps: Option<i64>,
+    /// The latest answers, newest first.
+    pub latest: Vec<AccountSurvey>,
+}
+
+/// How one closed problem of an account ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OutcomeEntry {
+    pub problem: makegood_domain::duty::ProblemRef,
+    pub closed_at: Timestamp,
+    pub outcome: makegood_domain::Outcome,
+}

@@ -21,6 +21,7 @@ mod db;
 mod duties;
 mod error;
 mod feeds;
+mod followup;
 mod idempotency;
 mod inbound;
 mod incidents;

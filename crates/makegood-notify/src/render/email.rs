@@ -192,6 +192,25 @@ pub fn render_email(
             })
         }
         Notice::Event { .. } => Err(RenderError::NotEmail),
+        Notice::Survey {
+            problem,
+            to,
+            token,
+            first,
+            previous,
+        } => super::followup::survey_email(problem, to, token, *first, *previous, outbox, config),
+        Notice::LowRating {
+            to,
+            problem,
+            contact,
+            account,
+            rating,
+            recommend,
+            comment,
+            ..
+        } => super::followup::low_rating_email(
+            to, problem, contact, account, *rating, *recommend, comment, outbox, config,
+        ),
     }
 }
 

@@ -1,11 +1,13 @@
 //! What goes on the wire for a notice: email messages, signed webhook JSON, chat text. Pure.
 
 mod email;
+mod followup;
 mod templates;
 mod time;
 mod webhook;
 
 pub use email::{RenderedEmail, message_id, render_email};
+pub use followup::survey_link;
 pub use time::{format_date, format_time};
 pub use webhook::{
     EVENT_ID_HEADER, SIGNATURE_HEADER, WebhookRequest, chat_payload, event_payload, render_webhook,

@@ -8,6 +8,7 @@
 
 mod common;
 mod email;
+mod followup;
 mod imap;
 mod inbound;
 mod render;

@@ -22,7 +22,7 @@ use crate::{DeliveryStatus, Result};
 const OUTBOX_COLUMNS: usize = 10;
 
 /// The outbox ids of the first and the latest email to each recipient about `problem`.
-async fn threads<C: ConnectionTrait>(
+pub(crate) async fn threads<C: ConnectionTrait>(
     c: &C,
     problem: ProblemId,
 ) -> Result<HashMap<String, (i64, i64)>> {

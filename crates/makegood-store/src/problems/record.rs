@@ -139,6 +139,8 @@ pub(crate) async fn apply<C: ConnectionTrait>(
     changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
     changes.next_warn_at = Set(to_db_opt(next.warn_at));
     changes.next_due_at = Set(to_db_opt(next.due_at));
+    let follow_up = crate::followup::schedule::due_at(c, row, &state, kind, rules).await?;
+    changes.follow_up_at = Set(to_db_opt(follow_up));
     save_if_current(c, row, changes).await?;
     append(c, Some(row.id), None, now, actor, kind).await?;
     Ok(())

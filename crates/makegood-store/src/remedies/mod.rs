@@ -23,6 +23,9 @@ use crate::{Actor, Page, PageRequest, Result, Store};
 
 pub(crate) use entity::remedy::Model as RemedyRow;
 pub(crate) use record::AWAITING;
+// The follow-up schedule waits for every remedy that is not rejected to be delivered.
+pub(crate) use entity::remedy;
+pub(crate) use record::REJECTED;
 
 /// A remedy with its net cost, its approval clock at `now` and its version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -126,6 +126,7 @@ pub(crate) async fn propose(store: &Store, actor: Actor, new: NewRemedy) -> Resu
         &event,
     )
     .await?;
+    crate::followup::schedule::sync(&txn, problem.id).await?;
     let view = view(&row, now)?;
     txn.commit().await.db()?;
     Ok(view)
@@ -195,6 +196,8 @@ async fn decide(
         &event,
     )
     .await?;
+    // A delivery (or a rejection) may be what the follow-up survey waited for.
+    crate::followup::schedule::sync(&txn, r.problem_id).await?;
     let view = view(&saved, now)?;
     txn.commit().await.db()?;
     Ok(view)

@@ -46,7 +46,7 @@ pub(crate) fn not_before(
 
 /// The active members with email alerts on among `owner` and, when `escalate`, every
 /// supervisor and admin; each once, in id order.
-async fn recipients<C: ConnectionTrait>(
+pub(crate) async fn recipients<C: ConnectionTrait>(
     c: &C,
     owner: i64,
     escalate: bool,

@@ -1,5 +1,5 @@
-//! The scheduler's store side: firing due timers (warnings, breaches, broken promises) and
-//! sending due digests, each exactly once however many processes call it.
+//! The scheduler's store side: firing due timers (warnings, breaches, broken promises),
+//! sending due digests and follow-up surveys, each exactly once however many processes call it.
 //!
 //! Due rows are claimed in a write transaction with `FOR UPDATE SKIP LOCKED` on PostgreSQL
 //! (SQLite's write transaction is exclusive) and marked by a conditional update; only the
@@ -27,7 +27,8 @@ pub(crate) async fn fire_due(store: &Store, now: Timestamp, limit: u64) -> Resul
     let now = micros(now);
     let fired = fire_timers(store, now, limit).await?;
     let digests = digest::send_due(store, now, limit).await?;
-    Ok(fired + digests)
+    let surveys = crate::followup::send::send_due(store, now, limit).await?;
+    Ok(fired + digests + surveys)
 }
 
 async fn fire_timers(store: &Store, now: Timestamp, limit: u64) -> Result<usize> {
@@ -165,7 +166,16 @@ pub(crate) async fn next_wakeup(store: &Store) -> Result<Option<Timestamp>> {
         .one(&store.db)
         .await
         .db()?;
-    let times = [timer, digest.flatten()]
+    let follow_up: Option<Option<chrono::DateTime<chrono::Utc>>> = problem::Entity::find()
+        .select_only()
+        .column(problem::Column::FollowUpAt)
+        .filter(problem::Column::FollowUpAt.is_not_null())
+        .order_by_asc(problem::Column::FollowUpAt)
+        .into_tuple()
+        .one(&store.db)
+        .await
+        .db()?;
+    let times = [timer, digest.flatten(), follow_up.flatten()]
         .into_iter()
         .flatten()
         .map(from_db)

@@ -15,6 +15,7 @@ mod common;
 
 mod calendars;
 mod duties;
+mod followup;
 mod idempotency;
 mod inbound;
 mod incidents;

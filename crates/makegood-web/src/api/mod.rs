@@ -6,6 +6,7 @@ pub mod contacts;
 pub mod deliveries;
 pub mod duties;
 pub mod feed;
+pub mod followup;
 pub mod inbound;
 pub mod me;
 pub mod members;
@@ -154,5 +155,6 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vendor_promises::renegotiate_vendor_promise))
         .routes(routes!(vendor_promises::get_vendor_reliability))
         .routes(routes!(inbound::ingest_email));
+    let v1 = v1.merge(followup::routes());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

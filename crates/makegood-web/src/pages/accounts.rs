@@ -1,6 +1,7 @@
 //! `GET /accounts`: the account directory with a name search, and the new-account form.
 
 mod detail;
+mod followup;
 mod forms;
 
 use askama::Template;

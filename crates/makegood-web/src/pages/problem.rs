@@ -7,6 +7,7 @@
 mod actions;
 mod checklist;
 mod composer;
+mod followup;
 mod prevention_words;
 mod preventions;
 mod promises;

@@ -92,6 +92,8 @@ struct AccountPage {
     edit_open: bool,
     edit_errors: FieldErrors,
     parents: Vec<ParentChoice>,
+    /// Follow-up answers and outcomes.
+    followup: super::followup::AccountFollowUp,
 }
 
 fn page_of(cursor: Option<String>) -> PageRequest {
@@ -177,6 +179,7 @@ async fn build(
         .map(|r| ReliabilityRow::new(&r))
         .filter(|r| r.kept + r.renegotiated + r.broken + r.released + r.open > 0);
     let names = Names::of(store, &promises.items).await?;
+    let followup = super::followup::load(state, user, account.id).await?;
     let link = |key: &str, cursor: &str| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair(key, cursor);
@@ -236,6 +239,7 @@ async fn build(
         may_manage: user.member.may(Action::ManageParties, None),
         contact: forms.contact,
         contact_errors: forms.contact_errors,
+        followup,
     })
 }
 

@@ -21,6 +21,11 @@ impl Store {
         let row = crate::problems::load::row(&self.db, id, false).await?;
         crate::convert::from_db_opt(row.follow_up_at)
     }
+    /// Sends the follow-up surveys due by `now`, at most `limit` problems' worth; returns how
+    /// many problems' surveys went out. The scheduler's `fire_due` does this too.
+    pub async fn send_follow_ups(&self, now: Timestamp, limit: u64) -> Result<usize> {
+        send::send_due(self, now, limit).await
+    }
     /// Contact `contact`'s follow-up survey about problem `problem`, answered or not; `None`
     /// when none was sent to them. `NotFound` when the problem does not affect the contact's
     /// account (the same as a missing one).

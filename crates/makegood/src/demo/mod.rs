@@ -39,8 +39,6 @@ struct Demo<'a> {
     password_hash: String,
 }
 
-pub use customer::NORA;
-
 pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Result<()> {
     let password_hash = makegood_web::auth::hash_password(&args.password)?;
     let first = PageRequest {

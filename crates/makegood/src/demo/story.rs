@@ -385,6 +385,16 @@ impl Demo<'_> {
             },
         )
         .await?;
+        // Joan was asked how we did three days after the fix, and said.
+        self.store.send_follow_ups(ago(now, 15 * D), 10).await?;
+        let answer = makegood_domain::FollowUp::new(
+            5,
+            9,
+            "Quick, honest and fixed before our clients noticed. Thank you.",
+        )?;
+        self.store
+            .answer_survey(joan, vat, answer, ago(now, 14 * D))
+            .await?;
         self.playbooks((alex, sam), mg, print).await?;
         self.customer_side(sam).await?;
         Ok(())

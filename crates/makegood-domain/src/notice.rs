@@ -80,6 +80,20 @@ pub enum Notice {
         event: Event,
         problem: Option<ProblemRef>,
     },
+    /// A customer wrote (by email or in the portal), emailed to the problem's owner.
+    CustomerWrote {
+        to: Recipient,
+        member: MemberId,
+        problem: ProblemRef,
+        /// The contact's name, as it was when they wrote.
+        contact: String,
+        /// Their account's name.
+        account: String,
+        /// What they wrote (the reply without the quoted thread).
+        body: String,
+        /// Strongly negative: the owner owes them a call.
+        upset: bool,
+    },
 }
 
 /// How a notice travels.
@@ -106,6 +120,7 @@ impl Notice {
             | Notice::Alert { to, .. }
             | Notice::Digest { to, .. } => to.email.to_string(),
             Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
+            Notice::CustomerWrote { to, .. } => to.email.to_string(),
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::error::DbResult;
 use crate::{ProblemView, Result, StoreError, timers};
 
 /// The event kinds that change a problem's state; the others fold to no-ops.
-pub(crate) const STATE_EVENTS: [&str; 7] = [
+pub(crate) const STATE_EVENTS: [&str; 10] = [
     "update",
     "waiting",
     "resumed",
@@ -28,6 +28,10 @@ pub(crate) const STATE_EVENTS: [&str; 7] = [
     "confirmed",
     "closed",
     "reopened",
+    // What the customer said (and the call it may ask for) folds into the state too.
+    "customer_replied",
+    "customer_called",
+    "survey_answered",
 ];
 
 /// The problem row `id`, locked for update when `lock` (a no-op on SQLite, whose write

@@ -1,5 +1,6 @@
 //! Problems: create, read and edit; the timeline lives in [`record`], lists in [`list`].
 
+pub(crate) mod customer_wrote;
 pub(crate) mod list;
 pub(crate) mod load;
 pub(crate) mod notices;

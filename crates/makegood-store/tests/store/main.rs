@@ -14,6 +14,7 @@
 mod common;
 
 mod calendars;
+mod customer_signals;
 mod duties;
 mod idempotency;
 mod inbound;

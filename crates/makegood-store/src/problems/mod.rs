@@ -6,6 +6,7 @@ pub(crate) mod load;
 pub(crate) mod notices;
 pub(crate) mod record;
 pub(crate) mod search;
+mod upset;
 
 use jiff::Timestamp;
 use makegood_domain::text::limits;

@@ -73,6 +73,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(problem_actions::close_problem))
         .routes(routes!(problem_actions::reopen_problem))
         .routes(routes!(problem_actions::change_owner))
+        .routes(routes!(problem_actions::call_customer))
         .routes(routes!(promises::list_promises, promises::create_promise))
         .routes(routes!(promises::get_promise))
         .routes(routes!(promises::keep_promise))

@@ -76,6 +76,8 @@ pub struct ProblemPage {
     pub playbook: super::checklist::PlaybookPanel,
     /// The prevention and vendor-promise panels.
     pub prevention: super::preventions::PreventionPanel,
+    /// The customer-upset flag and the "Called them" form.
+    pub call: super::call::CallPanel,
 }
 
 impl ProblemPage {
@@ -315,6 +317,7 @@ async fn build(
     let prevention =
         super::preventions::panel(state, user, &view, &member_names, draft.prevention.clone())
             .await?;
+    let call = super::call::CallPanel::new(&view, user, now);
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -363,6 +366,7 @@ async fn build(
         remedies,
         playbook,
         prevention,
+        call,
     })
 }
 

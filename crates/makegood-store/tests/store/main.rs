@@ -18,6 +18,7 @@ mod customer_signals;
 mod duties;
 mod idempotency;
 mod inbound;
+mod inbound_review;
 mod incidents;
 mod invitations;
 mod lists;

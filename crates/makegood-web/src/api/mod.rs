@@ -7,6 +7,7 @@ pub mod deliveries;
 pub mod duties;
 pub mod feed;
 pub mod inbound;
+pub mod inbound_held;
 pub mod me;
 pub mod members;
 mod openapi;
@@ -154,6 +155,11 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vendor_promises::keep_vendor_promise))
         .routes(routes!(vendor_promises::renegotiate_vendor_promise))
         .routes(routes!(vendor_promises::get_vendor_reliability))
-        .routes(routes!(inbound::ingest_email));
+        .routes(routes!(inbound::ingest_email))
+        .routes(routes!(inbound_held::list_held_emails))
+        .routes(routes!(inbound_held::get_held_email))
+        .routes(routes!(inbound_held::attach_held_email))
+        .routes(routes!(inbound_held::open_held_email))
+        .routes(routes!(inbound_held::dismiss_held_email));
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -287,3 +287,14 @@ async fn the_call_api_records_the_call(backend: Backend) {
     .await;
     stale.problem(412);
 }
+
+/// A message from a stranger (a fresh address each time) about `problem`, held for review.
+pub async fn held(app: &TestApp, problem: &ProblemView) -> i64 {
+    let from = format!("stranger{}@else.example", crate::route_table::unique());
+    let mut m = mail(&from, None, "Is this about us? Our invoices doubled.");
+    m.tag = Some(problem.problem.number);
+    match app.store.ingest_email(m, None, app.now()).await.unwrap() {
+        Ingested::Held { inbound, .. } => inbound,
+        other => panic!("{other:?}"),
+    }
+}

@@ -16,6 +16,7 @@ mod fixture;
 mod fixture_remedies;
 mod flows;
 mod inbound;
+mod inbox;
 mod incidents;
 mod lists;
 mod openapi;

@@ -3,7 +3,7 @@
 
 use serde_json::json;
 
-use crate::route_table::{Case, WORKERS, case, problem};
+use crate::route_table::{ADMIN, Case, WORKERS, case, none, problem};
 
 pub fn cases() -> Vec<Case> {
     vec![
@@ -13,6 +13,32 @@ pub fn cases() -> Vec<Case> {
             |c| format!("{}/call", problem(c)),
             |_| Some(json!({"note": "Apologised; they are fine now"})),
             WORKERS
+        ),
+        // held mail: whoever manages integrations (admins)
+        case!("GET", |_| "/api/v1/inbound/held".into(), none, ADMIN),
+        case!(
+            "GET",
+            |c| format!("/api/v1/inbound/held/{}", c.world.held),
+            none,
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |c| format!("/api/v1/inbound/held/{}/attach", c.world.held),
+            |c| Some(json!({"problem": c.world.problem.problem.number.to_string()})),
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |c| format!("/api/v1/inbound/held/{}/open", c.world.held),
+            |c| Some(json!({"account": c.world.account.id, "name": "Sam Stranger"})),
+            ADMIN
+        ),
+        case!(
+            "POST",
+            |c| format!("/api/v1/inbound/held/{}/dismiss", c.world.held),
+            none,
+            ADMIN
         ),
     ]
 }

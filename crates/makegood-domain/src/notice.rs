@@ -102,6 +102,20 @@ pub enum Notice {
         recommend: u8,
         comment: String,
     },
+    /// A customer wrote (by email or in the portal), emailed to the problem's owner.
+    CustomerWrote {
+        to: Recipient,
+        member: MemberId,
+        problem: ProblemRef,
+        /// The contact's name, as it was when they wrote.
+        contact: String,
+        /// Their account's name.
+        account: String,
+        /// What they wrote (the reply without the quoted thread).
+        body: String,
+        /// Strongly negative: the owner owes them a call.
+        upset: bool,
+    },
 }
 
 /// How a notice travels.
@@ -128,7 +142,9 @@ impl Notice {
             | Notice::Alert { to, .. }
             | Notice::Digest { to, .. } => to.email.to_string(),
             Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
-            Notice::Survey { to, .. } | Notice::LowRating { to, .. } => to.email.to_string(),
+            Notice::Survey { to, .. }
+            | Notice::LowRating { to, .. }
+            | Notice::CustomerWrote { to, .. } => to.email.to_string(),
         }
     }
 }

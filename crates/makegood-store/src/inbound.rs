@@ -86,14 +86,17 @@ pub struct InboundSummary {
     pub sent_at: Option<Timestamp>,
     pub reply: String,
     pub sentiment: Sentiment,
-    /// `threaded`, `opened` or `held`.
+    /// `threaded`, `opened`, `held` or (after review) `dismissed`.
     pub status: String,
     pub reason: Option<String>,
     pub problem: Option<ProblemId>,
     pub contact: Option<ContactId>,
+    /// Who reviewed it when it was held, and when.
+    pub reviewed_by: Option<MemberId>,
+    pub reviewed_at: Option<Timestamp>,
 }
 
-fn summary(row: inbound_email::Model) -> Result<InboundSummary> {
+pub(crate) fn summary(row: inbound_email::Model) -> Result<InboundSummary> {
     Ok(InboundSummary {
         id: row.id,
         message_id: row.message_id,
@@ -108,6 +111,8 @@ fn summary(row: inbound_email::Model) -> Result<InboundSummary> {
         reason: row.reason,
         problem: row.problem_id.map(ProblemId),
         contact: row.contact_id.map(ContactId),
+        reviewed_by: row.reviewed_by.map(MemberId),
+        reviewed_at: from_db_opt(row.reviewed_at)?,
     })
 }
 
@@ -119,7 +124,7 @@ enum Route {
 }
 
 /// The contact with this address (any case), the lowest id when several share it.
-async fn contact_by_email<C: ConnectionTrait>(
+pub(crate) async fn contact_by_email<C: ConnectionTrait>(
     c: &C,
     email: &Email,
 ) -> Result<Option<contact::Model>> {
@@ -194,7 +199,7 @@ async fn first_admin<C: ConnectionTrait>(c: &C) -> Result<Option<MemberId>> {
 }
 
 /// A title for a problem opened from `subject`: without reply prefixes, never empty.
-fn triage_title(subject: &str, sender: &contact::Model) -> String {
+pub(crate) fn triage_title(subject: &str, sender: &contact::Model) -> String {
     let mut s = subject.trim();
     loop {
         let lower = s.to_lowercase();

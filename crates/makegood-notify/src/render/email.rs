@@ -62,7 +62,7 @@ pub fn message_id(problem: Option<ProblemId>, outbox: i64, host: &str) -> String
     }
 }
 
-fn mailbox(name: &str, recipient: &Recipient) -> Result<Mailbox, RenderError> {
+pub(super) fn mailbox(name: &str, recipient: &Recipient) -> Result<Mailbox, RenderError> {
     let address = recipient
         .email
         .to_string()
@@ -210,6 +210,26 @@ pub fn render_email(
             ..
         } => super::followup::low_rating_email(
             to, problem, contact, account, *rating, *recommend, comment, outbox, config,
+        ),
+        Notice::CustomerWrote {
+            to,
+            problem,
+            contact,
+            account,
+            body,
+            upset,
+            ..
+        } => super::customer_wrote::customer_wrote_email(
+            super::customer_wrote::CustomerWrote {
+                to,
+                problem,
+                contact,
+                account,
+                body,
+                upset: *upset,
+            },
+            outbox,
+            config,
         ),
     }
 }

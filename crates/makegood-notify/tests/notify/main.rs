@@ -7,6 +7,7 @@
 )]
 
 mod common;
+mod customer_wrote;
 mod email;
 mod followup;
 mod imap;

@@ -1,10 +1,12 @@
 //! Problems: create, read and edit; the timeline lives in [`record`], lists in [`list`].
 
+pub(crate) mod customer_wrote;
 pub(crate) mod list;
 pub(crate) mod load;
 pub(crate) mod notices;
 pub(crate) mod record;
 pub(crate) mod search;
+mod upset;
 
 use jiff::Timestamp;
 use makegood_domain::text::limits;

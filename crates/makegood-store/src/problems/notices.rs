@@ -50,6 +50,19 @@ pub(crate) async fn on_event<C: ConnectionTrait>(
         .filter(|h| wants(&h.events, kind.name()).unwrap_or(false))
         .collect();
     let is_update = matches!(kind, EventKind::Update { .. });
+    if let (
+        EventKind::CustomerReplied {
+            contact,
+            body,
+            sentiment,
+            ..
+        },
+        Some(p),
+    ) = (kind, row.problem_id)
+        && let Some(reference) = problem_ref(c, p).await?
+    {
+        super::customer_wrote::notify_owner(c, reference, *contact, body, *sentiment, now).await?;
+    }
     if hooks.is_empty() && !is_update {
         return Ok(());
     }

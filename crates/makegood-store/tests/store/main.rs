@@ -14,10 +14,12 @@
 mod common;
 
 mod calendars;
+mod customer_signals;
 mod duties;
 mod followup;
 mod idempotency;
 mod inbound;
+mod inbound_review;
 mod incidents;
 mod invitations;
 mod lists;

@@ -8,6 +8,7 @@ pub mod duties;
 pub mod feed;
 pub mod followup;
 pub mod inbound;
+pub mod inbound_held;
 pub mod me;
 pub mod members;
 mod openapi;
@@ -74,6 +75,7 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(problem_actions::close_problem))
         .routes(routes!(problem_actions::reopen_problem))
         .routes(routes!(problem_actions::change_owner))
+        .routes(routes!(problem_actions::call_customer))
         .routes(routes!(promises::list_promises, promises::create_promise))
         .routes(routes!(promises::get_promise))
         .routes(routes!(promises::keep_promise))
@@ -154,7 +156,12 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(vendor_promises::keep_vendor_promise))
         .routes(routes!(vendor_promises::renegotiate_vendor_promise))
         .routes(routes!(vendor_promises::get_vendor_reliability))
-        .routes(routes!(inbound::ingest_email));
+        .routes(routes!(inbound::ingest_email))
+        .routes(routes!(inbound_held::list_held_emails))
+        .routes(routes!(inbound_held::get_held_email))
+        .routes(routes!(inbound_held::attach_held_email))
+        .routes(routes!(inbound_held::open_held_email))
+        .routes(routes!(inbound_held::dismiss_held_email));
     let v1 = v1.merge(followup::routes());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

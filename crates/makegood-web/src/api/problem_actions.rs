@@ -1,4 +1,5 @@
-//! Working a problem: updates, notes, waiting, fixing, closing, reopening, changing owner.
+//! Working a problem: updates, notes, waiting, fixing, closing, reopening, changing owner,
+//! calling the customer.
 //!
 //! Each action appends one event to the timeline, honours `If-Match` and answers the problem
 //! with its clocks and new `ETag`.
@@ -61,6 +62,14 @@ pub struct Reopen {
 pub struct ChangeOwner {
     #[schema(value_type = i64)]
     pub owner: MemberId,
+}
+
+/// How the call to the customer went.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Call {
+    #[schema(example = "Apologised; the reprint goes out tonight.")]
+    pub note: String,
 }
 
 /// Records `event` on the problem named `key` after checking `WorkProblems`.
@@ -325,4 +334,29 @@ pub async fn change_owner(
         .record(actor, view.problem.id, version, event)
         .await?;
     Ok(problem_response(StatusCode::OK, ProblemBody::from(view)))
+}
+
+/// Records that the member called the customer, with how it went: the call an upset
+/// customer is owed is made and the "customer upset" flag clears.
+#[utoipa::path(post, path = "/problems/{problem}/call", tag = "problems",
+    params(("problem" = String, Path, description = "The number, e.g. MG-12"),
+        ("If-Match" = Option<String>, Header, description = "The ETag last seen")),
+    responses((status = 201, description = "Recorded; stops the call clock", body = ProblemBody)))]
+pub async fn call_customer(
+    State(state): State<AppState>,
+    me: CurrentMember,
+    Path(problem): Path<String>,
+    IfMatch(version): IfMatch,
+    Json(c): Json<Call>,
+) -> Result<Response, AppError> {
+    let note = text("note", &c.note, limits::REASON)?;
+    record(
+        &state,
+        &me,
+        &problem,
+        version,
+        EventKind::CustomerCalled { note },
+        StatusCode::CREATED,
+    )
+    .await
 }

@@ -94,6 +94,9 @@ pub struct ProblemBody {
     pub clock_state: Option<ClockState>,
     /// The earlier problems this one recurs, latest flag first.
     pub recurrences: Vec<super::preventions::RecurrenceBody>,
+    /// The customer's latest word was strongly negative (or a low follow-up answer), and no
+    /// one has recorded calling them since (`POST /problems/{problem}/call`).
+    pub customer_upset: bool,
 }
 
 impl From<ProblemView> for ProblemBody {
@@ -103,6 +106,7 @@ impl From<ProblemView> for ProblemBody {
             clocks: v.clocks,
             clock_state: v.clock_state,
             recurrences: v.recurrences.into_iter().map(Into::into).collect(),
+            customer_upset: v.customer_upset,
         }
     }
 }

@@ -21,6 +21,7 @@ const CSS: &str = concat!(
     include_str!("../../assets/css/settings.css"),
     include_str!("../../assets/css/playbooks.css"),
     include_str!("../../assets/css/followup.css"),
+    include_str!("../../assets/css/signals.css"),
 );
 const JS: &str = include_str!("../../assets/app.js");
 

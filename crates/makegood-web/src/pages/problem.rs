@@ -5,6 +5,7 @@
 //! (422, or 409 for a refused transition) with the input kept and the message beside the field.
 
 mod actions;
+mod call;
 mod checklist;
 mod composer;
 mod followup;
@@ -58,6 +59,7 @@ pub fn routes() -> Router<AppState> {
         .route("/problems/{key}/close", post(actions::close))
         .route("/problems/{key}/reopen", post(actions::reopen))
         .route("/problems/{key}/owner", post(actions::change_owner))
+        .route("/problems/{key}/call", post(call::called))
         .merge(remedies::forms::routes())
         .route(
             "/problems/{key}/checklist/{position}/done",
@@ -167,7 +169,7 @@ async fn record(
 #[derive(Clone, Debug, Default)]
 pub struct Draft {
     /// Which form was sent: `composer`, `promise`, `renegotiate`, `release`, `wait`, `fix`,
-    /// `close`, `reopen`, `owner`; empty on a plain GET.
+    /// `close`, `reopen`, `owner`, `call`; empty on a plain GET.
     pub form: &'static str,
     /// The promise a `renegotiate` or `release` form was about.
     pub promise: Option<i64>,
@@ -182,6 +184,8 @@ pub struct Draft {
     pub reason: String,
     pub summary: String,
     pub on: String,
+    /// How the call went (the "Called them" form).
+    pub note: String,
     pub errors: FieldErrors,
     /// A refusal that is about no one field (a refused transition).
     pub alert: Option<String>,
@@ -238,6 +242,7 @@ impl Draft {
             "due_at" => &self.due_at,
             "reason" => &self.reason,
             "summary" => &self.summary,
+            "note" => &self.note,
             _ => "",
         }
     }

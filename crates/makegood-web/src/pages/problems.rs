@@ -63,6 +63,8 @@ struct Row {
     clock: Option<&'static str>,
     /// The earliest deadline of a running clock.
     next_due: Option<When>,
+    /// The customer's latest word was strongly negative, and no one has called since.
+    upset: bool,
 }
 
 impl Row {
@@ -88,6 +90,7 @@ impl Row {
                 .join(", "),
             clock: view.clock_state.map(|c| c.as_str()),
             next_due: next_due.map(|d| When::new(d, zone, now)),
+            upset: view.customer_upset,
         }
     }
 }

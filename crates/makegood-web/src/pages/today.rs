@@ -62,6 +62,11 @@ async fn today(
     let team = asked_team && may_see_team;
     let whose = (!team).then_some(user.member.id);
     let duties = state.store.duties(whose, now, DUTY_LIMIT).await?;
+    let problems: Vec<_> = duties
+        .iter()
+        .filter_map(|d| d.problem.as_ref().map(|p| p.id))
+        .collect();
+    let upset = state.store.upset_problems(&problems).await?;
     let mut names = Names::new(&state);
     let mut rows = Vec::with_capacity(duties.len());
     for duty in &duties {
@@ -70,7 +75,9 @@ async fn today(
         } else {
             None
         };
-        rows.push(DutyRow::new(duty, owner, &user.zone, now));
+        let mut row = DutyRow::new(duty, owner, &user.zone, now);
+        row.upset = duty.problem.as_ref().is_some_and(|p| upset.contains(&p.id));
+        rows.push(row);
     }
     let broken = rows::broken(&state, &mut names, whose, &user.zone, now).await?;
     let page = TodayPage {

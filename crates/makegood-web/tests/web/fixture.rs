@@ -67,6 +67,8 @@ pub struct World {
     pub spare_playbook: makegood_domain::Playbook,
     /// Preventions of `problem`: one open, one done with its check due at once.
     pub preventions: crate::prevention::Preventions,
+    /// An inbound email held for review (from a stranger, about `problem`).
+    pub held: i64,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -264,7 +266,9 @@ impl World {
             .unwrap();
         let preventions =
             crate::prevention::Preventions::new(app, team, &supervisors_problem, &vendor).await;
+        let held = crate::customer_signals::held(app, &problem).await;
         Self {
+            held,
             remedies,
             playbook,
             spare_playbook,

@@ -23,7 +23,7 @@ backend_tests!(
     healthz_checks_the_database,
 );
 
-async fn with_headers(
+pub(crate) async fn with_headers(
     app: &TestApp,
     method: &str,
     path: &str,

@@ -76,6 +76,7 @@ pub fn cases() -> Vec<Case> {
     let mut cases = foundation();
     cases.extend(crate::route_table_recovery::cases());
     cases.extend(crate::route_table_customer_followup::cases());
+    cases.extend(crate::route_table_customer_signals::cases());
     cases
 }
 

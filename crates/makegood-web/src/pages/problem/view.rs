@@ -78,6 +78,8 @@ pub struct ProblemPage {
     pub prevention: super::preventions::PreventionPanel,
     /// The follow-up survey: when it goes out, and the answers.
     pub followup: super::followup::FollowUpPanel,
+    /// The customer-upset flag and the "Called them" form.
+    pub call: super::call::CallPanel,
 }
 
 impl ProblemPage {
@@ -318,6 +320,7 @@ async fn build(
         super::preventions::panel(state, user, &view, &member_names, draft.prevention.clone())
             .await?;
     let followup = super::followup::panel(state, user, p).await?;
+    let call = super::call::CallPanel::new(&view, user, now);
     let mut problem_state = ProblemState::new();
     problem_state.status = p.status;
     Ok(ProblemPage {
@@ -367,6 +370,7 @@ async fn build(
         playbook,
         prevention,
         followup,
+        call,
     })
 }
 

@@ -2,6 +2,7 @@
 //! tokens, and a link to deliveries. Every part answers others with the 403 page.
 
 mod fields;
+mod inbox;
 mod member_edit;
 mod members;
 mod playbooks;
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(tokens::routes())
         .merge(playbooks::routes())
         .merge(prevention::routes())
+        .merge(inbox::routes())
 }
 
 #[derive(Template)]

@@ -29,6 +29,8 @@ pub struct DutyRow {
     pub action: &'static str,
     /// Whose duty it is (team view only).
     pub owner: Option<String>,
+    /// The problem's customer is upset (set by the page from the store).
+    pub upset: bool,
 }
 
 impl DutyRow {
@@ -74,6 +76,7 @@ impl DutyRow {
             href,
             action,
             owner,
+            upset: false,
         }
     }
 }

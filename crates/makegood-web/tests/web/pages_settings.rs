@@ -322,6 +322,9 @@ async fn invalid_policies_keep_the_input_and_valid_ones_are_saved(backend: Backe
         ("minor_calendar", ""),
         ("promise_percent", "20"),
         ("promise_min", "1h"),
+        ("critical_follow_up", "2"),
+        ("major_follow_up", "a week"),
+        ("minor_follow_up", "3"),
     ];
     let refused = browser.post("/settings/policies", &form).await;
     assert_eq!(refused.status, 422, "{}", refused.text);
@@ -331,6 +334,12 @@ async fn invalid_policies_keep_the_input_and_valid_ones_are_saved(backend: Backe
         refused.text
     );
     assert!(refused.text.contains(r#"value="soonish""#), "input kept");
+    assert!(
+        refused.text.contains(r#"id="major_follow_up-error""#),
+        "{}",
+        refused.text
+    );
+    form[18] = ("major_follow_up", "5");
     assert!(refused.text.contains(r#"value="2h 30m""#), "input kept");
     // Once every field reads, the range check points at its field.
     form[2] = ("critical_fix", "12h");
@@ -353,6 +362,7 @@ async fn invalid_policies_keep_the_input_and_valid_ones_are_saved(backend: Backe
     assert_eq!(policies.critical.tell_within_minutes, 30);
     assert_eq!(policies.critical.fix_within_minutes, 720);
     assert_eq!(policies.minor.warning_percent, 25);
+    assert_eq!(policies.major.follow_up_after_days, 5);
 }
 
 async fn the_organisation_is_renamed_and_tokens_are_revoked(backend: Backend) {

@@ -80,6 +80,16 @@ pub enum Notice {
         event: Event,
         problem: Option<ProblemRef>,
     },
+    /// A sign-in link to the customer portal, emailed to one contact.
+    PortalLink {
+        to: Recipient,
+        /// The link's secret (only its hash is kept with the link).
+        token: String,
+        /// The problem it lands on; `None` for the contact's problem list.
+        problem: Option<ProblemRef>,
+        #[schema(value_type = String, format = DateTime)]
+        expires_at: Timestamp,
+    },
 }
 
 /// How a notice travels.
@@ -106,6 +116,7 @@ impl Notice {
             | Notice::Alert { to, .. }
             | Notice::Digest { to, .. } => to.email.to_string(),
             Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
+            Notice::PortalLink { to, .. } => to.email.to_string(),
         }
     }
 }

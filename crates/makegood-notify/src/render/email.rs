@@ -62,7 +62,7 @@ pub fn message_id(problem: Option<ProblemId>, outbox: i64, host: &str) -> String
     }
 }
 
-fn mailbox(name: &str, recipient: &Recipient) -> Result<Mailbox, RenderError> {
+pub(super) fn mailbox(name: &str, recipient: &Recipient) -> Result<Mailbox, RenderError> {
     let address = recipient
         .email
         .to_string()
@@ -192,6 +192,19 @@ pub fn render_email(
             })
         }
         Notice::Event { .. } => Err(RenderError::NotEmail),
+        Notice::PortalLink {
+            to,
+            token,
+            problem,
+            expires_at,
+        } => super::portal_link::portal_link_email(
+            to,
+            token,
+            problem.as_ref(),
+            *expires_at,
+            outbox,
+            config,
+        ),
     }
 }
 

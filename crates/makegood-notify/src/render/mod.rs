@@ -1,6 +1,7 @@
 //! What goes on the wire for a notice: email messages, signed webhook JSON, chat text. Pure.
 
 mod email;
+mod portal_link;
 mod templates;
 mod time;
 mod webhook;

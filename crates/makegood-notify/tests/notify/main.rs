@@ -10,6 +10,7 @@ mod common;
 mod email;
 mod imap;
 mod inbound;
+mod portal_link;
 mod render;
 mod restart;
 mod webhook;

@@ -20,6 +20,7 @@ const CSS: &str = concat!(
     include_str!("../../assets/css/accounts.css"),
     include_str!("../../assets/css/settings.css"),
     include_str!("../../assets/css/playbooks.css"),
+    include_str!("../../assets/css/portal.css"),
 );
 const JS: &str = include_str!("../../assets/app.js");
 

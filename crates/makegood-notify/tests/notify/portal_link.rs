@@ -18,11 +18,18 @@ fn a_portal_link_email_carries_the_link_and_its_expiry() {
     let email = render_email(&notice, 5, now(), &config()).unwrap();
     let link = "https://desk.example.com/portal/link/s3cr3t";
     assert!(email.text.contains(link), "{}", email.text);
-    assert!(email.html.contains(&format!("href=\"{link}\"")), "{}", email.html);
+    assert!(
+        email.html.contains(&format!("href=\"{link}\"")),
+        "{}",
+        email.html
+    );
     assert!(email.subject.starts_with("[MG-12] "), "{}", email.subject);
     assert!(email.text.contains("works once"), "{}", email.text);
     assert_eq!(email.to.email.to_string(), "dana@customer.example");
-    insta::assert_snapshot!(format!("Subject: {}\n\n{}\n---\n{}", email.subject, email.text, email.html));
+    insta::assert_snapshot!(format!(
+        "Subject: {}\n\n{}\n---\n{}",
+        email.subject, email.text, email.html
+    ));
 }
 
 #[test]

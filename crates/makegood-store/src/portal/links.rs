@@ -111,7 +111,14 @@ pub(crate) async fn issue(
         }
         (_, false) => None,
     };
-    let secret = issue_in(&txn, contact.0, problem.map(|p| p.0), created_by.map(|m| m.0), now).await?;
+    let secret = issue_in(
+        &txn,
+        contact.0,
+        problem.map(|p| p.0),
+        created_by.map(|m| m.0),
+        now,
+    )
+    .await?;
     let expires_at = now.saturating_add(LINK_LIFETIME).unwrap_or(now);
     if let Some(to) = to {
         let problem_ref = match problem {

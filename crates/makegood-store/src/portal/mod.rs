@@ -67,10 +67,16 @@ impl LinkRefusal {
     /// What to tell the person holding the link.
     pub fn message(self) -> &'static str {
         match self {
-            LinkRefusal::Unknown => "This sign-in link is not valid. Check that the whole link was copied, or ask for a new one below.",
-            LinkRefusal::Used => "This sign-in link has been used already: each link works once. Ask for a new one below.",
+            LinkRefusal::Unknown => {
+                "This sign-in link is not valid. Check that the whole link was copied, or ask for a new one below."
+            }
+            LinkRefusal::Used => {
+                "This sign-in link has been used already: each link works once. Ask for a new one below."
+            }
             LinkRefusal::Expired => "This sign-in link has expired. Ask for a new one below.",
-            LinkRefusal::Revoked => "This sign-in link was withdrawn by the team. Ask for a new one below, or contact them.",
+            LinkRefusal::Revoked => {
+                "This sign-in link was withdrawn by the team. Ask for a new one below, or contact them."
+            }
         }
     }
 }
@@ -190,7 +196,11 @@ impl Store {
 
     /// A contact asked for a link with their address: emails one to the contact with that
     /// address (any case), if there is one. Says nothing about whether there was.
-    pub async fn request_portal_link(&self, email: &makegood_domain::Email, now: Timestamp) -> Result<()> {
+    pub async fn request_portal_link(
+        &self,
+        email: &makegood_domain::Email,
+        now: Timestamp,
+    ) -> Result<()> {
         links::request(self, email, now).await
     }
 
@@ -230,7 +240,11 @@ impl Store {
     }
 
     /// The team withdraws `contact`'s portal access: unused links revoked, sessions ended.
-    pub async fn revoke_portal_access(&self, contact: ContactId, now: Timestamp) -> Result<Revoked> {
+    pub async fn revoke_portal_access(
+        &self,
+        contact: ContactId,
+        now: Timestamp,
+    ) -> Result<Revoked> {
         sessions::revoke(self, contact, now).await
     }
 

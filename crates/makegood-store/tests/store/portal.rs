@@ -1,13 +1,9 @@
 //! The customer portal: sign-in links work once, expire and can be revoked; a contact sees
 //! only their account's problems, only customer-visible entries, and the promises made to it.
 
-use makegood_domain::{
-    ContactId, Email, EventKind, Notice, PromiseStatus, Sentiment, Status,
-};
+use makegood_domain::{ContactId, Email, EventKind, Notice, PromiseStatus, Sentiment, Status};
 use makegood_store::portal::{LINK_LIFETIME, LinkRefusal, PortalEntry};
-use makegood_store::{
-    ContactPatch, DeliveryFilter, PageRequest, Store, StoreError,
-};
+use makegood_store::{ContactPatch, DeliveryFilter, PageRequest, Store, StoreError};
 
 use crate::common::*;
 

@@ -43,10 +43,7 @@ pub struct PortalSignedIn {
 impl PortalSignedIn {
     pub fn frame(&self) -> PortalFrame {
         PortalFrame {
-            who: Some((
-                self.contact.name.clone(),
-                self.contact.account_name.clone(),
-            )),
+            who: Some((self.contact.name.clone(), self.contact.account_name.clone())),
             csrf_token: self.csrf.clone(),
             flash: self.flash.clone(),
         }
@@ -182,7 +179,10 @@ pub async fn start_session(
 /// Ends the portal session in `jar` and removes its cookie.
 pub async fn end_session(state: &AppState, jar: CookieJar) -> Result<CookieJar, AppError> {
     if let Some(c) = jar.get(PORTAL_COOKIE) {
-        state.store.end_portal_session(&sha256_hex(c.value())).await?;
+        state
+            .store
+            .end_portal_session(&sha256_hex(c.value()))
+            .await?;
     }
     Ok(jar.remove(Cookie::build(PORTAL_COOKIE).path("/")))
 }

@@ -39,7 +39,9 @@ pub fn routes() -> Router<AppState> {
 fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),
-        Err(e) => AppError::Internal(anyhow::anyhow!("rendering a portal page: {e}")).into_response(),
+        Err(e) => {
+            AppError::Internal(anyhow::anyhow!("rendering a portal page: {e}")).into_response()
+        }
     }
 }
 

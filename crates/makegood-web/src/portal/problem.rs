@@ -114,7 +114,9 @@ fn page_of(cursor: Option<String>) -> PageRequest {
 /// A malformed cursor is a 400, not a 500.
 fn cursor_error(e: StoreError) -> PortalError {
     match e {
-        StoreError::Invalid { message, .. } => PortalError::BadForm(format!("the page link: {message}")),
+        StoreError::Invalid { message, .. } => {
+            PortalError::BadForm(format!("the page link: {message}"))
+        }
         other => other.into(),
     }
 }
@@ -137,7 +139,11 @@ pub async fn list_page(
     let page = ListPage {
         frame: who.frame(),
         account: who.contact.account_name.clone(),
-        rows: problems.items.into_iter().map(|p| row(p, who, now)).collect(),
+        rows: problems
+            .items
+            .into_iter()
+            .map(|p| row(p, who, now))
+            .collect(),
         next: problems.next_cursor,
         promises: promises
             .items
@@ -182,13 +188,21 @@ async fn problem_page(
             match e {
                 PortalEntry::Update { from, body, .. } => EntryRow {
                     kind: "update",
-                    who: if from.is_empty() { "The team".to_owned() } else { from },
+                    who: if from.is_empty() {
+                        "The team".to_owned()
+                    } else {
+                        from
+                    },
                     body,
                     at,
                 },
                 PortalEntry::Reply { body, by_email, .. } => EntryRow {
                     kind: "reply",
-                    who: if by_email { "You, by email".to_owned() } else { "You".to_owned() },
+                    who: if by_email {
+                        "You, by email".to_owned()
+                    } else {
+                        "You".to_owned()
+                    },
                     body,
                     at,
                 },

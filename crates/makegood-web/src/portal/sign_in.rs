@@ -105,7 +105,12 @@ pub async fn sign_in(
             error: Some("Enter your email address, e.g. dana@example.com."),
             ..blank()
         };
-        return Ok(sign_in_page(jar, &state, StatusCode::UNPROCESSABLE_ENTITY, page));
+        return Ok(sign_in_page(
+            jar,
+            &state,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page,
+        ));
     };
     // Known or not, the answer is the same: it must not tell who our customers are.
     state.store.request_portal_link(&email, state.now()).await?;

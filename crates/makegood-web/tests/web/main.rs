@@ -29,6 +29,7 @@ mod pages_remedies;
 mod pages_settings;
 mod pages_today;
 mod playbooks;
+mod portal;
 mod prevention;
 mod regressions;
 mod remedies_api;

@@ -12,6 +12,7 @@ use makegood_store::{
 
 use crate::cli::DemoArgs;
 
+mod customer;
 mod incident;
 mod playbooks;
 mod prevention;
@@ -37,6 +38,8 @@ struct Demo<'a> {
     currency: Currency,
     password_hash: String,
 }
+
+pub use customer::NORA;
 
 pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Result<()> {
     let password_hash = makegood_web::auth::hash_password(&args.password)?;
@@ -82,7 +85,7 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
         .context("cannot load the demo's incident")?;
     let broken = store.break_overdue_promises(now).await?;
     println!(
-        "Loaded the demo: 5 members, 762 accounts (a network of 750 stores among them), 7 problems, 8 promises ({broken} broken)."
+        "Loaded the demo: 5 members, 763 accounts (a network of 750 stores among them), 9 problems, 11 promises ({broken} broken)."
     );
     println!(
         "Demo members sign in with the password \"{}\".",

@@ -386,6 +386,7 @@ impl Demo<'_> {
         )
         .await?;
         self.playbooks((alex, sam), mg, print).await?;
+        self.customer_side(sam).await?;
         Ok(())
     }
 }

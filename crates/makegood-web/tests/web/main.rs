@@ -35,5 +35,6 @@ mod regressions;
 mod remedies_api;
 mod roles;
 mod route_table;
+mod route_table_customer_portal;
 mod route_table_recovery;
 mod settings;

@@ -75,6 +75,7 @@ pub(crate) use case;
 pub fn cases() -> Vec<Case> {
     let mut cases = foundation();
     cases.extend(crate::route_table_recovery::cases());
+    cases.extend(crate::route_table_customer_portal::cases());
     cases
 }
 

@@ -9,7 +9,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::{IssuedLink, LinkLanding, LinkRefusal, sessions};
+use super::{IssuedLink, LinkLanding, LinkRefusal, PortalContact, sessions};
 use crate::convert::{from_db, micros, to_db};
 use crate::db::{contact, portal_link, problem_account};
 use crate::error::DbResult;
@@ -168,6 +168,30 @@ pub(crate) async fn request(store: &Store, email: &Email, now: Timestamp) -> Res
     }
     issue(store, ContactId(found.id), None, None, now, true).await?;
     Ok(())
+}
+
+/// The contacts with `email` (any case), oldest first: for the operator's `portal-link`.
+pub(crate) async fn contacts_with_email(
+    store: &Store,
+    email: &Email,
+) -> Result<Vec<PortalContact>> {
+    let ids: Vec<i64> = contact::Entity::find()
+        .filter(
+            Expr::expr(Func::lower(Expr::col(contact::Column::Email)))
+                .eq(email.as_str().to_lowercase()),
+        )
+        .order_by_asc(contact::Column::Id)
+        .all(&store.db)
+        .await
+        .db()?
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    let mut found = Vec::with_capacity(ids.len());
+    for id in ids {
+        found.push(sessions::contact_of(&store.db, id).await?);
+    }
+    Ok(found)
 }
 
 /// Why `row` cannot be used at `now`, if it cannot.

@@ -194,6 +194,15 @@ impl Store {
         links::issue(self, contact, problem, created_by, now, true).await
     }
 
+    /// The contacts whose address is `email` (any case), oldest first; several when one
+    /// person is a contact at more than one account.
+    pub async fn portal_contacts_with_email(
+        &self,
+        email: &makegood_domain::Email,
+    ) -> Result<Vec<PortalContact>> {
+        links::contacts_with_email(self, email).await
+    }
+
     /// A contact asked for a link with their address: emails one to the contact with that
     /// address (any case), if there is one. Says nothing about whether there was.
     pub async fn request_portal_link(

@@ -91,6 +91,7 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
         "Demo members sign in with the password \"{}\".",
         args.password
     );
+    println!("See the customer's side, as Kestrel's Controller: makegood portal-link {NORA}");
     Ok(())
 }
 

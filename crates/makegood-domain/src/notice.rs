@@ -116,6 +116,16 @@ pub enum Notice {
         /// Strongly negative: the owner owes them a call.
         upset: bool,
     },
+    /// A sign-in link to the customer portal, emailed to one contact.
+    PortalLink {
+        to: Recipient,
+        /// The link's secret (only its hash is kept with the link).
+        token: String,
+        /// The problem it lands on; `None` for the contact's problem list.
+        problem: Option<ProblemRef>,
+        #[schema(value_type = String, format = DateTime)]
+        expires_at: Timestamp,
+    },
 }
 
 /// How a notice travels.
@@ -144,7 +154,8 @@ impl Notice {
             Notice::Event { webhook, .. } => format!("webhook:{webhook}"),
             Notice::Survey { to, .. }
             | Notice::LowRating { to, .. }
-            | Notice::CustomerWrote { to, .. } => to.email.to_string(),
+            | Notice::CustomerWrote { to, .. }
+            | Notice::PortalLink { to, .. } => to.email.to_string(),
         }
     }
 }

@@ -8,6 +8,7 @@ mod feed;
 mod health;
 mod idempotency;
 mod pages;
+mod portal;
 mod state;
 
 use std::sync::Arc;
@@ -45,6 +46,7 @@ pub fn app(store: Store, config: Config) -> Router {
     Router::new()
         .merge(api)
         .merge(pages::router())
+        .merge(portal::routes())
         .route("/healthz", axum::routing::get(health::healthz))
         .route("/calendar/{file}", axum::routing::get(feed::calendar_feed))
         .route(

@@ -1,4 +1,4 @@
-//! The command line: `makegood serve | worker | init | migrate | demo | token | mail`.
+//! The command line: `makegood serve | worker | init | migrate | demo | token | portal-link | mail`.
 
 use std::net::SocketAddr;
 
@@ -40,6 +40,9 @@ pub enum Command {
     Demo(DemoArgs),
     /// Create an API token for a member and print its secret (shown this once).
     Token(TokenArgs),
+    /// Print a single-use sign-in link to the customer portal for a contact, found by their
+    /// email (for operators and the demo: the one place a link's secret is shown).
+    PortalLink(PortalLinkArgs),
     /// Email in: `makegood mail ingest` records one message read on standard input.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -182,4 +185,25 @@ pub struct TokenArgs {
     /// What the token is for, e.g. "deploy script".
     #[arg(long, default_value = "command line")]
     pub name: String,
+}
+
+#[derive(Debug, Args)]
+pub struct PortalLinkArgs {
+    /// The contact's email address (any case).
+    pub email: String,
+    /// The problem the link lands on, by number (`MG-12`) or id; it must affect the contact's
+    /// account. Without it, the link lands on the contact's list of problems.
+    #[arg(long)]
+    pub problem: Option<String>,
+    /// The contact's account, by name or id: needed when contacts at several accounts share
+    /// the address.
+    #[arg(long)]
+    pub account: Option<String>,
+    /// The address people use to reach makegood, as given to `serve`.
+    #[arg(
+        long,
+        env = "MAKEGOOD_PUBLIC_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    pub public_url: String,
 }

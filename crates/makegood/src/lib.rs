@@ -6,6 +6,7 @@ pub mod clock;
 mod demo;
 mod init;
 mod mail;
+mod portal_link;
 mod serve;
 mod token;
 mod worker;
@@ -60,6 +61,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo(args) => demo::demo(&store, args, clock::now()).await,
         Command::Token(args) => token::create(&store, args).await,
+        Command::PortalLink(args) => portal_link::print(&store, args).await,
         Command::Mail(MailCommand::Ingest(args)) => mail::ingest_stdin(&store, args).await,
     }
 }

@@ -224,3 +224,24 @@ export async function inspect(page, name, options) {
   await screenshot(page, name);
   return checkA11y(page, options);
 }
+
+/**
+ * A single-use customer-portal sign-in link for the contact with `email`, made by
+ * `makegood portal-link` on the server's own database and under the server's base URL.
+ * `extra` are more arguments, e.g. `['--problem', 'MG-3']`.
+ */
+export async function portalLink(server, email, extra = []) {
+  const env = { ...process.env, RUST_LOG: 'warn' };
+  delete env.MAKEGOOD_DATABASE_URL;
+  delete env.MAKEGOOD_PUBLIC_URL;
+  const { stdout } = await run(
+    BIN,
+    ['--database-url', server.databaseUrl, 'portal-link', email, '--public-url', server.base, ...extra],
+    { env },
+  );
+  const link = stdout.trim();
+  if (!link.startsWith(`${server.base}/portal/link/`)) {
+    throw new Error(`makegood portal-link printed ${JSON.stringify(link)}, not a link under ${server.base}`);
+  }
+  return link;
+}

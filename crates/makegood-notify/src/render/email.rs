@@ -231,6 +231,19 @@ pub fn render_email(
             outbox,
             config,
         ),
+        Notice::PortalLink {
+            to,
+            token,
+            problem,
+            expires_at,
+        } => super::portal_link::portal_link_email(
+            to,
+            token,
+            problem.as_ref(),
+            *expires_at,
+            outbox,
+            config,
+        ),
     }
 }
 

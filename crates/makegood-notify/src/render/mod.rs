@@ -3,6 +3,7 @@
 mod customer_wrote;
 mod email;
 mod followup;
+mod portal_link;
 mod templates;
 mod time;
 mod webhook;

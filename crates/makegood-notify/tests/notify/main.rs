@@ -12,6 +12,7 @@ mod email;
 mod followup;
 mod imap;
 mod inbound;
+mod portal_link;
 mod render;
 mod restart;
 mod webhook;

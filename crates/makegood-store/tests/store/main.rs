@@ -28,6 +28,7 @@ mod notices;
 mod outbox;
 mod parties;
 mod playbooks;
+mod portal;
 mod preferences;
 mod preventions;
 mod problems;

@@ -75,7 +75,7 @@ impl From<Delivery> for DeliveryBody {
             channel: d.channel,
             recipient: d.recipient,
             problem: d.problem,
-            notice: d.notice,
+            notice: redacted(d.notice),
             status: d.status.into(),
             attempts: d.attempts,
             next_attempt_at: d.next_attempt_at,
@@ -83,6 +83,25 @@ impl From<Delivery> for DeliveryBody {
             created_at: d.created_at,
             delivered_at: d.delivered_at,
         }
+    }
+}
+
+/// The notice without secrets: a portal sign-in link's secret belongs in its one email, so
+/// the outbox shows `redacted` in its place.
+fn redacted(notice: Notice) -> Notice {
+    match notice {
+        Notice::PortalLink {
+            to,
+            problem,
+            expires_at,
+            ..
+        } => Notice::PortalLink {
+            to,
+            token: "redacted".into(),
+            problem,
+            expires_at,
+        },
+        other => other,
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod calendars;
+pub mod contact_portal;
 pub mod contacts;
 pub mod deliveries;
 pub mod duties;
@@ -57,6 +58,8 @@ fn router() -> OpenApiRouter<AppState> {
             contacts::update_contact,
             contacts::delete_contact
         ))
+        .routes(routes!(contact_portal::send_portal_link))
+        .routes(routes!(contact_portal::revoke_portal_access))
         .routes(routes!(vendors::list_vendors, vendors::create_vendor))
         .routes(routes!(
             vendors::get_vendor,

@@ -22,6 +22,7 @@ const CSS: &str = concat!(
     include_str!("../../assets/css/playbooks.css"),
     include_str!("../../assets/css/followup.css"),
     include_str!("../../assets/css/signals.css"),
+    include_str!("../../assets/css/portal.css"),
 );
 const JS: &str = include_str!("../../assets/app.js");
 

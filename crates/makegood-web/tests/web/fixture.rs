@@ -2,7 +2,7 @@
 
 use jiff::SignedDuration;
 use makegood_domain::{Account, Contact, EventKind, Origin, Role, Severity, Vendor, WaitingOn};
-use makegood_domain::{AlertKind, CalendarSpec, ClockKind, Notice, Recipient};
+use makegood_domain::{AlertKind, CalendarSpec, ClockKind, Email, Notice, Recipient};
 use makegood_store::testing::enqueue_for_test;
 use makegood_store::{
     Actor, CalendarRecord, NewAccount, NewContact, NewProblem, NewPromise, NewVendor, NewWebhook,
@@ -127,7 +127,8 @@ impl World {
                 account: account.id,
                 name: "Ivan IT".into(),
                 role_title: "IT Director".into(),
-                email: None,
+                // An address, so the portal's team routes can email Ivan a sign-in link.
+                email: Some(Email::parse("ivan@northwind.example").unwrap()),
                 phone: None,
             })
             .await

@@ -77,6 +77,7 @@ pub fn cases() -> Vec<Case> {
     cases.extend(crate::route_table_recovery::cases());
     cases.extend(crate::route_table_customer_followup::cases());
     cases.extend(crate::route_table_customer_signals::cases());
+    cases.extend(crate::route_table_customer_portal::cases());
     cases
 }
 

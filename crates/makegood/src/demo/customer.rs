@@ -8,7 +8,7 @@ use makegood_store::{Actor, NewProblem, NewPromise};
 use super::{D, Demo, H, ago, hence};
 
 /// The stakeholder the walk-through signs in as.
-const NORA: &str = "nora@kestrel.example";
+pub(super) const NORA: &str = "nora@kestrel.example";
 
 impl Demo<'_> {
     pub(super) async fn customer_side(&self, owner: MemberId) -> anyhow::Result<()> {

@@ -11,6 +11,7 @@ use makegood_store::{
 };
 
 use crate::cli::DemoArgs;
+use customer::NORA;
 
 mod customer;
 mod incident;
@@ -89,6 +90,7 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
         "Demo members sign in with the password \"{}\".",
         args.password
     );
+    println!("See the customer's side, as Kestrel's Controller: makegood portal-link {NORA}");
     Ok(())
 }
 

@@ -86,8 +86,8 @@ impl From<Delivery> for DeliveryBody {
     }
 }
 
-/// The notice without secrets: a portal sign-in link's secret belongs in its one email, so
-/// the outbox shows `redacted` in its place.
+/// The notice without secrets: a portal sign-in link's secret (a survey's too) belongs in
+/// its one email, so the outbox shows `redacted` in its place.
 fn redacted(notice: Notice) -> Notice {
     match notice {
         Notice::PortalLink {
@@ -100,6 +100,19 @@ fn redacted(notice: Notice) -> Notice {
             token: "redacted".into(),
             problem,
             expires_at,
+        },
+        Notice::Survey {
+            problem,
+            to,
+            first,
+            previous,
+            ..
+        } => Notice::Survey {
+            problem,
+            to,
+            token: "redacted".into(),
+            first,
+            previous,
         },
         other => other,
     }

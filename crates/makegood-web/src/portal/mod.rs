@@ -7,6 +7,7 @@
 mod frame;
 mod problem;
 mod sign_in;
+mod survey;
 mod team;
 
 use askama::Template;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/problems/{id}", get(problem::show))
         .route("/portal/problems/{id}/reply", post(problem::reply))
         .route("/portal/problems/{id}/confirm", post(problem::confirm))
+        .route("/portal/problems/{id}/survey", post(survey::answer))
         .merge(team::routes())
 }
 

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::frame::PortalForm;
 use super::sign_in::ListQuery;
+use super::survey::{SurveyForm, SurveyPanel};
 use super::{PortalError, PortalFrame, PortalSignedIn, render};
 use crate::pages::{FieldErrors, When, flash_redirect};
 use crate::state::AppState;
@@ -157,7 +158,7 @@ pub async fn list_page(
 
 #[derive(Template)]
 #[template(path = "portal_problem.html")]
-struct ProblemPage {
+pub(super) struct ProblemPage {
     frame: PortalFrame,
     problem: Row,
     entries: Vec<EntryRow>,
@@ -165,15 +166,19 @@ struct ProblemPage {
     may_confirm: bool,
     confirmed: bool,
     reply: String,
+    survey: SurveyPanel,
     errors: FieldErrors,
 }
 
-async fn problem_page(
+/// Problem `id` as contact `who` sees it, with `reply` and `survey` as typed and `errors`
+/// beside their fields.
+pub(super) async fn problem_page(
     state: &AppState,
     who: &PortalSignedIn,
     id: i64,
     reply: String,
     errors: FieldErrors,
+    survey: SurveyForm,
 ) -> Result<ProblemPage, PortalError> {
     let now = state.now();
     let detail = state
@@ -215,6 +220,7 @@ async fn problem_page(
             }
         })
         .collect();
+    let survey = SurveyPanel::load(&state.store, who.contact.id, ProblemId(id), survey).await?;
     Ok(ProblemPage {
         frame: who.frame(),
         problem: row(detail.problem, who, now),
@@ -227,6 +233,7 @@ async fn problem_page(
         may_confirm: detail.may_confirm,
         confirmed: detail.confirmed,
         reply,
+        survey,
         errors,
     })
 }
@@ -237,7 +244,15 @@ pub async fn show(
     Path(id): Path<String>,
 ) -> Result<Response, PortalError> {
     let id: i64 = id.parse().map_err(|_| PortalError::NotFound)?;
-    let page = problem_page(&state, &who, id, String::new(), FieldErrors::default()).await?;
+    let page = problem_page(
+        &state,
+        &who,
+        id,
+        String::new(),
+        FieldErrors::default(),
+        SurveyForm::default(),
+    )
+    .await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -266,7 +281,8 @@ pub async fn reply(
         Err(StoreError::Invalid { message, .. }) => {
             let mut errors = FieldErrors::default();
             errors.push("body", message);
-            let page = problem_page(&state, &who, id, form.body, errors).await?;
+            let page =
+                problem_page(&state, &who, id, form.body, errors, SurveyForm::default()).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(e.into()),

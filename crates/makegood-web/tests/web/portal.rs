@@ -350,6 +350,9 @@ async fn a_contact_gets_404_on_every_route_of_another_accounts_problem(backend: 
         )
         .await
         .unwrap();
+    // Bob has a follow-up survey about Globex's problem waiting.
+    let later = app.now() + SignedDuration::from_hours(24 * 4);
+    assert_eq!(app.store.send_follow_ups(later, 10).await.unwrap(), 1);
     let mut ann = Visitor::new(&app);
     ann.sign_in(
         &app.store
@@ -381,19 +384,19 @@ async fn a_contact_gets_404_on_every_route_of_another_accounts_problem(backend: 
         "the same answer as for a missing problem"
     );
     assert!(!other.text.contains("Globex"));
-    for action in ["reply", "confirm"] {
+    let form = [
+        ("csrf_token", token.as_str()),
+        ("body", "hello"),
+        ("rating", "5"),
+        ("recommend", "10"),
+    ];
+    for action in ["reply", "confirm", "survey"] {
         let r = ann
-            .post(
-                &format!("/portal/problems/{}/{action}", s.globex),
-                &[("csrf_token", &token), ("body", "hello")],
-            )
+            .post(&format!("/portal/problems/{}/{action}", s.globex), &form)
             .await;
         assert_eq!(r.status, 404, "{action}: {}", r.text);
         let r = ann
-            .post(
-                &format!("/portal/problems/999999/{action}"),
-                &[("csrf_token", &token), ("body", "hello")],
-            )
+            .post(&format!("/portal/problems/999999/{action}"), &form)
             .await;
         assert_eq!(r.status, 404, "{action} on a missing problem");
     }
@@ -406,7 +409,9 @@ async fn a_contact_gets_404_on_every_route_of_another_accounts_problem(backend: 
         .items;
     assert!(!timeline.iter().any(|e| matches!(
         e.kind,
-        EventKind::CustomerReplied { .. } | EventKind::Confirmed { .. }
+        EventKind::CustomerReplied { .. }
+            | EventKind::Confirmed { .. }
+            | EventKind::SurveyAnswered { .. }
     )));
     assert_eq!(
         app.store
@@ -592,6 +597,118 @@ async fn a_contact_replies_and_confirms_the_fix(backend: Backend) {
             .status,
         303
     );
+}
+
+backend_tests!(a_contact_answers_the_follow_up_survey_once);
+
+async fn a_contact_answers_the_follow_up_survey_once(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
+    let s = scene(&app, admin.member.id).await;
+    let actor = Actor {
+        member: s.agent,
+        now: app.now(),
+    };
+    let fixed = EventKind::Fixed {
+        summary: String::new(),
+    };
+    app.store.record(actor, s.acme, None, fixed).await.unwrap();
+    let mut ann = Visitor::new(&app);
+    ann.sign_in(
+        &app.store
+            .issue_portal_link(s.ann, Some(s.acme), None, app.now())
+            .await
+            .unwrap()
+            .secret,
+    )
+    .await;
+    let path = format!("/portal/problems/{}", s.acme);
+    let before = ann.get(&path).await;
+    assert!(
+        !before.text.contains("How did we do?"),
+        "no survey sent yet"
+    );
+
+    let later = app.now() + SignedDuration::from_hours(24 * 4);
+    app.store.send_follow_ups(later, 10).await.unwrap();
+    let page = ann.get(&path).await;
+    assert!(page.text.contains("How did we do?"), "{}", page.text);
+    let token = Visitor::token(&page);
+    // The survey email's link is redacted in the outbox API, like a sign-in link's.
+    let secret = app
+        .store
+        .list_deliveries(&DeliveryFilter::default(), &PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .find_map(|d| match d.notice {
+            Notice::Survey { token, .. } => Some(token),
+            _ => None,
+        })
+        .expect("a survey email in the outbox");
+    let outbox = app
+        .request("GET", "/api/v1/deliveries", None, Some(&admin.token))
+        .await;
+    assert_eq!(outbox.status, 200, "{}", outbox.text);
+    assert!(outbox.text.contains("redacted"), "{}", outbox.text);
+    assert!(
+        !outbox.text.contains(&secret),
+        "the survey link's secret is shown"
+    );
+
+    let unchosen = ann
+        .post(
+            &format!("{path}/survey"),
+            &[
+                ("csrf_token", &token),
+                ("recommend", "4"),
+                ("comment", "Slow <b>start</b>"),
+            ],
+        )
+        .await;
+    assert_eq!(unchosen.status, 422, "{}", unchosen.text);
+    assert!(
+        unchosen.text.contains("id=\"rating-error\""),
+        "{}",
+        unchosen.text
+    );
+    assert!(
+        unchosen.text.contains("value=\"4\" required checked"),
+        "the choice is kept"
+    );
+    assert!(
+        unchosen.text.contains("Slow &#60;b&#62;start&#60;/b&#62;")
+            || unchosen.text.contains("Slow &lt;b&gt;start&lt;/b&gt;")
+    );
+
+    let answered = ann
+        .post(
+            &format!("{path}/survey"),
+            &[
+                ("csrf_token", &token),
+                ("rating", "2"),
+                ("recommend", "4"),
+                ("comment", "Slow start"),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, 303, "{}", answered.text);
+    let page = ann.get(&path).await;
+    assert!(
+        page.text.contains("You rated us <strong>2/5</strong>"),
+        "{}",
+        page.text
+    );
+    let view = app.store.problem(s.acme, app.now()).await.unwrap();
+    assert!(view.customer_upset, "a low answer flags the problem");
+
+    let again = ann
+        .post(
+            &format!("{path}/survey"),
+            &[("csrf_token", &token), ("rating", "5"), ("recommend", "10")],
+        )
+        .await;
+    assert_eq!(again.status, 409, "{}", again.text);
 }
 
 backend_tests!(asking_for_a_link_answers_the_same_for_known_and_unknown_addresses);

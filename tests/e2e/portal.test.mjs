@@ -1,11 +1,13 @@
-// The customer portal against the demo, as Kestrel's Controller: a sign-in link from
-// `makegood portal-link`, Continue, the problem and its promises, a reply, confirming the fix;
-// the used link refused; another account's problem by URL is the portal's 404 page.
+// The customer portal against the demo, as Kestrel's Controller — the issue's "done when": a
+// sign-in link from `makegood portal-link`, Continue, the problem and the promises made to her,
+// a reply by email threaded onto the problem, a reply in the portal, confirming the fix, rating
+// it 2/5 — and the owner and a supervisor alerted. The used link is refused; another account's
+// problem by URL is the portal's 404 page.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { ADMIN, inspect, login, portalLink, startApp } from './lib/harness.mjs';
+import { ADMIN, ingestMail, inspect, login, portalLink, startApp } from './lib/harness.mjs';
 
 /** The demo's customer contact (crates/makegood/src/demo/customer.rs) and their problem. */
 const NORA = { email: 'nora@kestrel.example', name: 'Nora Quinn' };
@@ -13,6 +15,27 @@ const ACCOUNT = 'Kestrel Property Management';
 const PROBLEM = 'Tenant portal charged late fees in error';
 const KEPT = 'Refund every wrongly charged late fee';
 const OPEN = 'A written summary of the cause and what we changed';
+/** The problem's owner and the demo's supervisor, who hear of a low rating. */
+const OWNER = 'sam@northwind.example';
+const SUPERVISOR = 'maya@northwind.example';
+
+/** Nora's answer to one of our emails about problem `number` (e.g. MG-8), as her mail client sends it. */
+function emailReply(number) {
+  return [
+    'From: Nora Quinn <nora@kestrel.example>',
+    'To: makegood <makegood@localhost>',
+    `Subject: Re: [${number}] ${PROBLEM}`,
+    'Message-ID: <e2e-nora-1@kestrel.example>',
+    'Date: Thu, 03 Dec 2026 09:00:00 +0000',
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    'The refunds are showing on most statements now, thank you.',
+    '',
+    'On Mon, Sam Patel wrote:',
+    '> All 212 late fees are refunded and the job is fixed.',
+    '',
+  ].join('\r\n');
+}
 
 /** The id of a demo problem that does not affect Kestrel, found through the team's API. */
 async function otherAccountsProblem(app) {
@@ -72,7 +95,16 @@ describe('the customer portal', () => {
     assert.match(await page.locator('.portal-promises').innerText(), new RegExp(`${KEPT}[\\s\\S]*${OPEN}|${OPEN}[\\s\\S]*${KEPT}`));
     await inspect(page, 'portal-problem');
 
-    // A reply: shown on the problem.
+    // Nora answers one of our emails: the reply threads onto the problem by its [MG-n] tag,
+    // without the quoted thread.
+    const number = (await page.locator('h1 .number').innerText()).trim();
+    await ingestMail(app.server, emailReply(number));
+    await page.reload();
+    const byEmail = timeline.locator('li').filter({ hasText: 'You, by email' });
+    assert.match(await byEmail.innerText(), /refunds are showing on most statements/);
+    assert.doesNotMatch(await byEmail.innerText(), /All 212 late fees are refunded and the job/);
+
+    // A reply in the portal: shown on the problem.
     const reply = 'Thanks Sam. Two tenants still see the fee on their statement; can you check units 4B and 7A?';
     await page.getByLabel('Your message to the team').fill(reply);
     await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send reply' }).click()]);
@@ -87,6 +119,29 @@ describe('the customer portal', () => {
     assert.match(await page.locator('.portal-status').innerText(), /Fixed and confirmed/);
     assert.equal(await page.getByRole('button', { name: 'It works now' }).count(), 0);
     await inspect(page, 'portal-problem-confirmed');
+
+    // The follow-up survey, sent by the scheduler once the policy's days after the fix passed
+    // (it runs as `serve` starts): a 2/5 rating with a detractor's recommend.
+    const survey = page.locator('#survey');
+    await survey.getByRole('heading', { name: 'How did we do?' }).waitFor();
+    await survey.locator('input[name="rating"][value="2"]').check();
+    await survey.locator('input[name="recommend"][value="4"]').check();
+    await survey.getByLabel('Anything you want to tell us? (optional)').fill('Fixed in the end, but it took far too long and we had to chase.');
+    await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: 'Send my answer' }).click()]);
+    assert.match(await page.locator('.flash').innerText(), /Thank you for telling us how we did/);
+    assert.match(await survey.innerText(), /You rated us 2\/5 and would recommend us 4\/10/);
+    await inspect(page, 'portal-survey-answered');
+
+    // The owner and a supervisor are alerted at once: the low-rating emails are in the outbox.
+    const team = await app.page('desktop');
+    await login(team, ADMIN.email, ADMIN.password);
+    const outbox = (await (await team.request.get('/api/v1/deliveries?limit=200')).json()).items;
+    const alerted = outbox.filter((d) => d.notice.type === 'low_rating').map((d) => d.recipient);
+    assert.ok(alerted.includes(OWNER), `no low-rating alert to the owner: ${JSON.stringify(alerted)}`);
+    assert.ok(alerted.includes(SUPERVISOR), `no low-rating alert to the supervisor: ${JSON.stringify(alerted)}`);
+    const wrote = outbox.filter((d) => d.notice.type === 'customer_wrote').map((d) => d.recipient);
+    assert.ok(wrote.includes(OWNER), 'the owner heard of the replies');
+    await team.context().close();
 
     // Another account's problem by URL: the portal's own 404, the same as for a missing one.
     const response = await page.goto(`/portal/problems/${other.id}`);

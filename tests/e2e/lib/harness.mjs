@@ -245,3 +245,21 @@ export async function portalLink(server, email, extra = []) {
   }
   return link;
 }
+
+/**
+ * Delivers one RFC 5322 message to the server's database as an MTA pipe would:
+ * `makegood mail ingest` with the message on stdin. Resolves with its stdout.
+ */
+export function ingestMail(server, raw) {
+  const env = { ...process.env, RUST_LOG: 'warn' };
+  delete env.MAKEGOOD_DATABASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      BIN,
+      ['--database-url', server.databaseUrl, 'mail', 'ingest'],
+      { env },
+      (error, stdout, stderr) => (error ? reject(new Error(`mail ingest failed: ${stderr || error}`)) : resolve(stdout)),
+    );
+    child.stdin.end(raw);
+  });
+}

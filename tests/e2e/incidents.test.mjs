@@ -22,7 +22,7 @@ describe('Incidents across many accounts', () => {
     await page.goto(`/problems?q=${encodeURIComponent('Zephyr')}`);
     await page.getByRole('link', { name: TITLE }).first().click();
     await page.getByRole('heading', { level: 1, name: new RegExp(TITLE) }).waitFor();
-    const customer = page.getByRole('region', { name: 'Customer' });
+    const customer = page.getByRole('region', { name: 'Customer', exact: true });
     assert.match(await customer.innerText(), /Every contact of every affected account: 751 contacts, 751 with an email address/);
     assert.match(await customer.innerText(), /and 721 more/);
     const promises = page.getByRole('region', { name: 'Promises', exact: true });

@@ -5,6 +5,8 @@
 //! conditional update: only the caller whose update changed the row sends, in the same
 //! transaction.
 
+use std::collections::HashSet;
+
 use jiff::Timestamp;
 use makegood_domain::{ContactId, EventKind, Notice, ProblemId, Recipient};
 use sea_orm::sea_query::{Expr, LockBehavior, LockType};
@@ -75,25 +77,30 @@ async fn follow_up<C: ConnectionTrait>(
         .db()?
         .map_or_else(|| "UTC".to_owned(), |m| m.time_zone);
     let threads = fanout::threads(c, id).await?;
+    // Who was asked before (a survey per problem and contact, whatever happens since).
+    let surveyed: HashSet<i64> = survey::Entity::find()
+        .select_only()
+        .column(survey::Column::ContactId)
+        .filter(survey::Column::ProblemId.eq(row.id))
+        .into_tuple()
+        .all(c)
+        .await
+        .db()?
+        .into_iter()
+        .collect();
     let mut asked = Vec::new();
     for contact in reach::stakeholders_of(c, row.id, row.all_stakeholders).await? {
         let Some(address) = contact.email.as_deref().filter(|e| !e.trim().is_empty()) else {
             continue;
         };
+        if surveyed.contains(&contact.id) {
+            continue;
+        }
         let to = Recipient {
             name: contact.name.clone(),
             email: email(address)?,
             time_zone: time_zone.clone(),
         };
-        let exists = survey::Entity::find()
-            .filter(survey::Column::ProblemId.eq(row.id))
-            .filter(survey::Column::ContactId.eq(contact.id))
-            .one(c)
-            .await
-            .db()?;
-        if exists.is_some() {
-            continue;
-        }
         survey::ActiveModel {
             id: NotSet,
             problem_id: Set(row.id),

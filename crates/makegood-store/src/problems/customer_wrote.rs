@@ -4,12 +4,12 @@
 use jiff::Timestamp;
 use makegood_domain::duty::ProblemRef;
 use makegood_domain::{ContactId, MemberId, Notice, Recipient, Sentiment};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ConnectionTrait, EntityTrait};
 
 use crate::convert::email;
-use crate::db::{account, contact, member, member_preference, problem};
+use crate::db::{account, contact, problem};
 use crate::error::DbResult;
-use crate::scheduler::alerts::preferences;
+use crate::scheduler::alerts::recipients;
 use crate::{Result, outbox};
 
 /// Emails the owner of `reference` that `contact` wrote `body` (scored `sentiment`).
@@ -28,22 +28,10 @@ pub(crate) async fn notify_owner<C: ConnectionTrait>(
     else {
         return Ok(());
     };
-    let Some(owner) = member::Entity::find_by_id(row.owner_id)
-        .one(c)
-        .await
-        .db()?
-        .filter(|m| m.active)
-    else {
+    // The owner alone, if active with email alerts on.
+    let Some((owner, _)) = recipients(c, row.owner_id, false).await?.pop() else {
         return Ok(());
     };
-    let prefs = member_preference::Entity::find()
-        .filter(member_preference::Column::MemberId.eq(owner.id))
-        .one(c)
-        .await
-        .db()?;
-    if !preferences(prefs.as_ref())?.email_alerts {
-        return Ok(());
-    }
     let writer = contact::Entity::find_by_id(contact.0).one(c).await.db()?;
     let account = match &writer {
         Some(w) => account::Entity::find_by_id(w.account_id)

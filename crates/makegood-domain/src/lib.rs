@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clock;
 pub mod duty;
 pub mod event;
+pub mod failure;
 pub mod followup;
 pub mod ids;
 pub mod member;
@@ -19,6 +20,7 @@ pub mod prevention;
 pub mod problem;
 pub mod promise;
 pub mod remedy;
+pub mod report;
 pub mod sentiment;
 pub mod state;
 pub mod text;
@@ -31,6 +33,7 @@ pub use calendar::{Calendar, CalendarError, CalendarSpec, Interval, OpenHours, W
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
+pub use failure::FailureLevel;
 pub use followup::{FollowUp, FollowUpError, Recommender};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
@@ -49,6 +52,7 @@ pub use promise::{PromiseRecord, Rate};
 pub use remedy::{
     NewRemedy, Remedy, RemedyApproval, RemedyError, RemedyId, RemedyKind, RemedyStatus, VendorShare,
 };
+pub use report::{Month, Report, ReportFilter};
 pub use sentiment::Sentiment;
 pub use state::ProblemState;
 pub use text::{Email, TextError};

@@ -14,6 +14,7 @@ use crate::cli::DemoArgs;
 use customer::NORA;
 
 mod customer;
+mod history;
 mod incident;
 mod playbooks;
 mod prevention;
@@ -63,7 +64,7 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
                 password_hash: Some(password_hash.clone()),
             };
             let admin = store
-                .initialise("Northwind Consulting", admin, ago(now, 30 * D))
+                .initialise("Northwind Consulting", admin, ago(now, 365 * D))
                 .await?;
             println!(
                 "Set up Northwind Consulting; sign in as {} with the demo password.",
@@ -78,13 +79,16 @@ pub async fn demo(store: &Store, args: DemoArgs, now: Timestamp) -> anyhow::Resu
         currency: admin.remedy_authority.currency,
         password_hash,
     };
-    demo.fill(&admin).await.context("cannot load the demo")?;
+    let team = demo.fill(&admin).await.context("cannot load the demo")?;
     demo.incident(admin.id)
         .await
         .context("cannot load the demo's incident")?;
+    demo.history(team)
+        .await
+        .context("cannot load the demo's past year")?;
     let broken = store.break_overdue_promises(now).await?;
     println!(
-        "Loaded the demo: 5 members, 763 accounts (a network of 750 stores among them), 9 problems, 11 promises ({broken} broken)."
+        "Loaded the demo: 5 members, 767 accounts (a network of 750 stores among them), 9 open problems and a past year of 33 closed ones, 44 promises ({broken} broken)."
     );
     println!(
         "Demo members sign in with the password \"{}\".",
@@ -138,7 +142,7 @@ impl Demo<'_> {
         };
         Ok(self
             .store
-            .create_member(member, ago(self.now, 30 * D))
+            .create_member(member, ago(self.now, 365 * D))
             .await?
             .id)
     }

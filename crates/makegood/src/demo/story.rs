@@ -1,13 +1,13 @@
 //! The demo's story: who the customers are and what went wrong for each, relative to now.
 
-use makegood_domain::{EventKind, Member, Origin, Outcome, Role, Severity, WaitingOn};
+use makegood_domain::{EventKind, Member, MemberId, Origin, Outcome, Role, Severity, WaitingOn};
 use makegood_store::{Actor, NewProblem, NewPromise};
 
 use super::{D, Demo, H, ago, hence};
 
 impl Demo<'_> {
     /// Members, vendors, accounts, problems and promises, each placed so the clocks tell a story.
-    pub(super) async fn fill(&self, admin: &Member) -> anyhow::Result<()> {
+    pub(super) async fn fill(&self, admin: &Member) -> anyhow::Result<[MemberId; 4]> {
         let now = self.now;
         let alex = admin.id;
         let maya = self
@@ -397,6 +397,6 @@ impl Demo<'_> {
             .await?;
         self.playbooks((alex, sam), mg, print).await?;
         self.customer_side(sam).await?;
-        Ok(())
+        Ok([sam, lee, maya, alex])
     }
 }

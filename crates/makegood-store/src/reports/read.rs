@@ -146,22 +146,20 @@ async fn stored<C: ConnectionTrait>(c: &C, filter: &ReportFilter) -> Result<Coun
     q.push(" AND metric");
     push_in(&mut q, every(build::per_origin));
     queries.push(q);
-    // Promises per member.
-    let mut q = Sql::new(c);
-    q.push(COLUMNS);
-    let (m, b, d) = (
-        q.bind(Metric::Promise.code()),
-        q.bind(severity),
-        q.bind(origin),
-    );
-    q.push(&format!("metric = {m} AND severity = {b} AND origin = {d}"));
+    // Promises per member (with a member filter, the first query holds that member's).
     if member == 0 {
-        q.push(" AND member <> 0");
-    } else {
-        let p = q.bind(member);
-        q.push(&format!(" AND member = {p}"));
+        let mut q = Sql::new(c);
+        q.push(COLUMNS);
+        let (m, b, d) = (
+            q.bind(Metric::Promise.code()),
+            q.bind(severity),
+            q.bind(origin),
+        );
+        q.push(&format!(
+            "metric = {m} AND severity = {b} AND origin = {d} AND member <> 0"
+        ));
+        queries.push(q);
     }
-    queries.push(q);
 
     let mut counts = Counts::default();
     for mut q in queries {

@@ -39,19 +39,12 @@ pub struct Counts {
 
 /// Whether `metric` is read per severity.
 pub fn per_severity(metric: Metric) -> bool {
-    matches!(metric, Metric::Tell | Metric::Fix)
+    metric.per_severity()
 }
 
 /// Whether `metric` is read per origin.
 pub fn per_origin(metric: Metric) -> bool {
-    matches!(
-        metric,
-        Metric::SpendCost
-            | Metric::SpendShare
-            | Metric::SpendNet
-            | Metric::ShareReceived
-            | Metric::ShareOutstanding
-    )
+    metric.per_origin()
 }
 
 impl Counts {
@@ -122,10 +115,21 @@ impl Counts {
         c
     }
 
+    /// The entries of `metric` in `month` (`None`: every month), found by range.
+    fn entries(
+        &self,
+        metric: Metric,
+        month: Option<i32>,
+    ) -> impl Iterator<Item = (&(Metric, i32, i64), &Value)> {
+        let (lo, hi) = month.map_or((i32::MIN, i32::MAX), |m| (m, m));
+        self.at
+            .range((metric, lo, i64::MIN)..=(metric, hi, i64::MAX))
+    }
+
     fn sum(&self, metric: Metric, month: Option<i32>, bucket: Option<i64>) -> Value {
         let mut total = Value::default();
-        for ((m, mo, b), v) in &self.at {
-            if *m == metric && month.is_none_or(|x| x == *mo) && bucket.is_none_or(|x| x == *b) {
+        for ((_, _, b), v) in self.entries(metric, month) {
+            if bucket.is_none_or(|x| x == *b) {
                 total.n += v.n;
                 total.sum += v.sum;
             }
@@ -135,12 +139,10 @@ impl Counts {
 
     fn buckets(&self, metric: Metric, month: Option<i32>) -> BTreeMap<i64, Value> {
         let mut out: BTreeMap<i64, Value> = BTreeMap::new();
-        for ((m, mo, b), v) in &self.at {
-            if *m == metric && month.is_none_or(|x| x == *mo) {
-                let e = out.entry(*b).or_default();
-                e.n += v.n;
-                e.sum += v.sum;
-            }
+        for ((_, _, b), v) in self.entries(metric, month) {
+            let e = out.entry(*b).or_default();
+            e.n += v.n;
+            e.sum += v.sum;
         }
         out
     }
@@ -155,8 +157,10 @@ impl Counts {
     ) -> (Vec<(i64, i64)>, Value) {
         let mut hist: BTreeMap<i64, i64> = BTreeMap::new();
         let mut total = Value::default();
-        for ((m, s, mo, b), v) in &self.timing {
-            if *m == metric && severity.is_none_or(|x| x == *s) && month.is_none_or(|x| x == *mo) {
+        let (slo, shi) = severity.map_or((i16::MIN, i16::MAX), |s| (s, s));
+        let range = (metric, slo, i32::MIN, i64::MIN)..=(metric, shi, i32::MAX, i64::MAX);
+        for ((_, _, mo, b), v) in self.timing.range(range) {
+            if month.is_none_or(|x| x == *mo) {
                 *hist.entry(*b).or_default() += v.n;
                 total.n += v.n;
                 total.sum += v.sum;
@@ -253,12 +257,11 @@ pub fn report(filter: &ReportFilter, counts: &Counts, cx: &Context<'_>) -> Repor
 
 fn promise_report(months: &[Month], counts: &Counts, cx: &Context<'_>) -> PromiseReport {
     let by_end = |month: Option<i32>| {
-        let mut m = BTreeMap::new();
-        for ((metric, mo, b), v) in &counts.at {
-            if *metric == Metric::Promise && month.is_none_or(|x| x == *mo) {
-                *m.entry(*b).or_default() += v.n;
-            }
-        }
+        let m: BTreeMap<i64, i64> = counts
+            .buckets(Metric::Promise, month)
+            .into_iter()
+            .map(|(b, v)| (b, v.n))
+            .collect();
         promise_counts(&m)
     };
     let mut members: BTreeMap<MemberId, BTreeMap<i64, i64>> = BTreeMap::new();
@@ -329,12 +332,22 @@ fn timing(
             }
         })
         .collect();
+    // One pass for every month's totals.
+    let mut per_month: BTreeMap<i32, Value> = BTreeMap::new();
+    for ((_, _, mo, _), v) in counts
+        .timing
+        .range((metric, i16::MIN, i32::MIN, i64::MIN)..=(metric, i16::MAX, i32::MAX, i64::MAX))
+    {
+        let e = per_month.entry(*mo).or_default();
+        e.n += v.n;
+        e.sum += v.sum;
+    }
     TimingReport {
         by_severity,
         by_month: months
             .iter()
             .map(|m| {
-                let (_, v) = counts.timing_of(metric, None, Some(m.key()));
+                let v = per_month.get(&m.key()).copied().unwrap_or_default();
                 MonthTiming {
                     month: *m,
                     count: u(v.n),

@@ -1,29 +1,34 @@
 //! Minute histograms for medians and 90th percentiles: exact where it matters, coarser after.
 //!
 //! Bucket edges (the bucket's key is its lower edge, in minutes):
-//! - every minute up to 6 hours;
-//! - every 5 minutes up to 48 hours;
-//! - every hour up to 30 days;
+//! - every minute up to 1 hour;
+//! - every 5 minutes up to 4 hours;
+//! - every 15 minutes up to 24 hours;
+//! - every hour up to 7 days;
+//! - every 6 hours up to 30 days;
 //! - every day beyond.
 //!
-//! A percentile is the lower edge of the bucket holding the nearest-rank item, so it is exact
-//! up to 6 hours and at most a bucket's width low beyond.
+//! A percentile is the lower edge of the bucket holding the nearest-rank item: exact up to an
+//! hour, and at most one bucket's width low beyond (about 4 % of the value or less).
 
-const H6: i64 = 6 * 60;
-const H48: i64 = 48 * 60;
-const D30: i64 = 30 * 24 * 60;
+const HOUR: i64 = 60;
+const DAY: i64 = 24 * HOUR;
 
 /// The bucket `minutes` falls in (negative minutes count as zero).
 pub fn bucket_of(minutes: i64) -> i64 {
     let m = minutes.max(0);
-    let width = if m < H6 {
+    let width = if m < HOUR {
         1
-    } else if m < H48 {
+    } else if m < 4 * HOUR {
         5
-    } else if m < D30 {
-        60
+    } else if m < DAY {
+        15
+    } else if m < 7 * DAY {
+        HOUR
+    } else if m < 30 * DAY {
+        6 * HOUR
     } else {
-        24 * 60
+        DAY
     };
     m - m % width
 }
@@ -56,10 +61,12 @@ mod tests {
     #[test]
     fn buckets_are_exact_then_coarser() {
         assert_eq!(bucket_of(-3), 0);
-        assert_eq!(bucket_of(359), 359);
-        assert_eq!(bucket_of(363), 360);
-        assert_eq!(bucket_of(48 * 60 + 59), 48 * 60);
-        assert_eq!(bucket_of(31 * 24 * 60 + 5), 31 * 24 * 60);
+        assert_eq!(bucket_of(59), 59);
+        assert_eq!(bucket_of(64), 60);
+        assert_eq!(bucket_of(4 * 60 + 14), 240);
+        assert_eq!(bucket_of(2 * DAY + 59), 2 * DAY);
+        assert_eq!(bucket_of(8 * DAY + 5 * HOUR), 8 * DAY);
+        assert_eq!(bucket_of(31 * DAY + 5), 31 * DAY);
     }
 
     #[test]

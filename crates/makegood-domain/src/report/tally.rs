@@ -96,6 +96,23 @@ impl Metric {
         }
     }
 
+    /// Read per severity (the roll-up over severities is never read).
+    pub fn per_severity(self) -> bool {
+        matches!(self, Metric::Tell | Metric::Fix)
+    }
+
+    /// Read per origin (the roll-up over origins is never read).
+    pub fn per_origin(self) -> bool {
+        matches!(
+            self,
+            Metric::SpendCost
+                | Metric::SpendShare
+                | Metric::SpendNet
+                | Metric::ShareReceived
+                | Metric::ShareOutstanding
+        )
+    }
+
     /// The metric of a stored code.
     pub fn from_code(code: i16) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.code() == code)
@@ -168,13 +185,20 @@ pub struct Key {
 impl Key {
     /// The keys a contribution at this (fully specific) key adds to: every combination of
     /// member, severity and origin, each either itself or [`ANY`] — so that any filter on
-    /// those reads a handful of rows. A severity or origin of [`NONE`] only rolls up to `ANY`.
+    /// those reads a handful of rows. A severity or origin of [`NONE`] only rolls up to `ANY`;
+    /// metrics read per severity (per origin) skip the roll-up over severities (origins).
     pub fn rollups(self) -> impl Iterator<Item = Key> {
         (0u8..8).filter_map(move |mask| {
             let member = if mask & 1 != 0 { self.member } else { ANY };
             let severity = if mask & 2 != 0 { self.severity } else { 0 };
             let origin = if mask & 4 != 0 { self.origin } else { 0 };
             if severity == NONE || origin == NONE {
+                return None;
+            }
+            // Times to tell and fix are only read per severity, remedy money per origin.
+            if (self.metric.per_severity() && severity == 0)
+                || (self.metric.per_origin() && origin == 0)
+            {
                 return None;
             }
             Some(Key {

@@ -478,7 +478,7 @@ pub async fn build(url: &str, members: &[Member], data: Dataset) -> Result<Vec<i
                 decided.unwrap_or(proposed) + SignedDuration::from_mins(rng.range(60, 3000))
             });
             let delivered = delivered.filter(|d| *d <= data.now);
-            let share = (origin == Origin::Vendor).then(|| cost / 3);
+            let share = (origin == Origin::Vendor).then_some(cost / 3);
             let received = share.is_some() && rng.chance(50);
             let status = if rejected {
                 "rejected"

@@ -12,6 +12,14 @@ use serde::{Deserialize, Serialize};
 use crate::failure::FailureLevel;
 use crate::{AccountId, MemberId, Origin, Outcome, Severity};
 
+pub mod build;
+pub mod cadence;
+pub mod facts;
+pub mod histogram;
+#[cfg(test)]
+mod props;
+pub mod tally;
+
 /// A calendar month, written `2026-11`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {

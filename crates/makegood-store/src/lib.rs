@@ -41,6 +41,7 @@ mod preventions;
 mod problems;
 mod promises;
 mod remedies;
+pub(crate) mod reports;
 mod scheduler;
 mod setup;
 #[cfg(feature = "testing")]

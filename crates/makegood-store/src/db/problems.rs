@@ -28,6 +28,15 @@ pub mod problem {
         pub all_stakeholders: bool,
         /// When the follow-up survey is due to go out; `None` once sent or while not due.
         pub follow_up_at: Option<DateTimeUtc>,
+        /// Report columns (migration 13): the tell and fix clocks once stopped (with their
+        /// deadlines then), the close, and the update intervals that ended — `cadence` is
+        /// `None` until derived from the timeline.
+        pub tell_stopped_at: Option<DateTimeUtc>,
+        pub tell_due_at: Option<DateTimeUtc>,
+        pub fix_stopped_at: Option<DateTimeUtc>,
+        pub fix_due_at: Option<DateTimeUtc>,
+        pub closed_at: Option<DateTimeUtc>,
+        pub cadence: Option<String>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

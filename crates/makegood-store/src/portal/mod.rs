@@ -8,7 +8,7 @@
 mod actions;
 pub(crate) mod links;
 mod reads;
-mod sessions;
+pub(crate) mod sessions;
 
 use jiff::Timestamp;
 use makegood_domain::{

@@ -19,7 +19,7 @@ use crate::{Result, Store, StoreError};
 pub const SESSION_LIFETIME: SignedDuration = SignedDuration::from_hours(14 * 24);
 
 /// The organisation's time zone: its first active admin's (whoever set it up), else UTC.
-async fn organisation_zone<C: ConnectionTrait>(c: &C) -> Result<String> {
+pub(crate) async fn organisation_zone<C: ConnectionTrait>(c: &C) -> Result<String> {
     Ok(member::Entity::find()
         .filter(member::Column::Role.eq(Role::Admin.as_str()))
         .filter(member::Column::Active.eq(true))

@@ -68,6 +68,11 @@ pub(crate) async fn append_as_of<C: ConnectionTrait>(
     if let Some(p) = problem {
         search::add_event(c, p, row.id, kind).await?;
     }
+    // Whatever touched the problem (or the promise made without one), its report
+    // contributions are recounted before the next report.
+    if let Some(subject) = problem.or(promise.map(|p| -p)) {
+        crate::reports::mark_dirty(c, subject).await?;
+    }
     notices::on_event(c, row, kind, micros(now).max(at)).await?;
     Ok(at)
 }
@@ -176,7 +181,7 @@ pub(crate) async fn create_in(
     let state = ProblemState::from_events([(now, &created)])
         .map_err(|e| StoreError::Database(e.to_string()))?;
     let next = rules.deadlines(&state, detected_at, new.severity);
-    let row = problem::ActiveModel {
+    let mut row = problem::ActiveModel {
         id: NotSet,
         title: Set(title),
         description: Set(description),
@@ -194,10 +199,10 @@ pub(crate) async fn create_in(
         next_due_at: Set(to_db_opt(next.due_at)),
         all_stakeholders: Set(new.all_stakeholders),
         follow_up_at: Set(None),
-    }
-    .insert(txn)
-    .await
-    .db()?;
+        ..Default::default()
+    };
+    crate::reports::columns::write(&mut row, &crate::reports::columns::initial());
+    let row = row.insert(txn).await.db()?;
     set_links(txn, row.id, Some(&accounts), Some(&stakeholders)).await?;
     search::set_title(txn, row.id, &row.title).await?;
     load::schedule(txn, row.id, &state, detected_at, new.severity, &rules).await?;
@@ -365,6 +370,14 @@ pub(crate) async fn update(
             .remove(&row.id)
             .unwrap_or_default();
         let next = load::schedule(&txn, row.id, &state, detected_at, severity, &rules).await?;
+        crate::reports::columns::on_edit(
+            &mut changes,
+            &row,
+            &state,
+            detected_at,
+            severity,
+            &rules,
+        )?;
         changes.next_warn_at = Set(to_db_opt(next.warn_at));
         changes.next_due_at = Set(to_db_opt(next.due_at));
         save_if_current(&txn, &row, changes).await?;

@@ -123,18 +123,24 @@ pub(crate) async fn apply<C: ConnectionTrait>(
         .await?
         .remove(&row.id)
         .unwrap_or_default();
+    let before = state.clone();
     state
         .apply(now, kind)
         .map_err(|e| StoreError::Conflict(e.to_string()))?;
-    let next = load::schedule(
-        c,
-        row.id,
+    let detected_at = from_db(row.detected_at)?;
+    let severity = crate::convert::parse_name(&row.severity)?;
+    let next = load::schedule(c, row.id, &state, detected_at, severity, rules).await?;
+    crate::reports::columns::on_event(
+        &mut changes,
+        row,
+        &before,
         &state,
-        from_db(row.detected_at)?,
-        crate::convert::parse_name(&row.severity)?,
+        kind,
+        now,
+        detected_at,
+        severity,
         rules,
-    )
-    .await?;
+    )?;
     changes.status = Set(name_of(&state.status));
     changes.outcome = Set(state.outcome.map(|o| name_of(&o)));
     changes.next_warn_at = Set(to_db_opt(next.warn_at));

@@ -8,7 +8,7 @@
 
 pub(crate) mod clock;
 pub(crate) mod duties;
-mod entity;
+pub(crate) mod entity;
 mod list;
 mod moves;
 mod record;

@@ -28,6 +28,8 @@ pub(crate) async fn fire_due(store: &Store, now: Timestamp, limit: u64) -> Resul
     let fired = fire_timers(store, now, limit).await?;
     let digests = digest::send_due(store, now, limit).await?;
     let surveys = crate::followup::send::send_due(store, now, limit).await?;
+    // Recount what changed, so that reports rarely have anything left to do.
+    crate::reports::drain(store, now, limit).await?;
     Ok(fired + digests + surveys)
 }
 

@@ -35,6 +35,7 @@ mod problems;
 mod promises;
 mod reliability;
 mod remedies;
+mod reports;
 mod scheduler;
 mod search;
 mod setup;

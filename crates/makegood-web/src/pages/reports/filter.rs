@@ -305,7 +305,7 @@ async fn account_by_name(
             errors.push(FieldError::new(
                 "account",
                 format!(
-                    "no account's name contains “{}”; check the spelling on the Accounts page",
+                    "no account name contains “{}”; check the spelling on the Accounts page",
                     shorten(text)
                 ),
             ));

@@ -80,8 +80,10 @@ async fn report_for(state: &AppState, params: ReportParams) -> Result<Report, Ap
     }
 }
 
-/// The report: promise reliability, time to tell and to fix, update cadence, remedies,
-/// prevention, recovery and the hierarchy of failure, for the filter's months.
+/// The report for a filter.
+///
+/// Promise reliability, time to tell and to fix, update cadence, remedies, prevention,
+/// recovery and the hierarchy of failure, for the filter's months.
 #[utoipa::path(get, path = "/reports", tag = "reports", params(ReportParams),
     responses(
         (status = 200, body = Report, description = "Every `by_month` list has one entry per month of the period"),
@@ -95,8 +97,10 @@ pub async fn get_report(
     Ok(Json(report_for(&state, params).await?))
 }
 
-/// One table of the report as CSV (always `text/csv`, whatever `Accept` says; a header row, one row per month, severity,
-/// member …). `table` is one of `promises`, `promises-by-member`, `promises-by-account`,
+/// One table of the report as CSV.
+///
+/// Always `text/csv` (whatever `Accept` says): a header row, then one row per month,
+/// severity, member …. `table` is one of `promises`, `promises-by-member`, `promises-by-account`,
 /// `timing`, `timing-by-month`, `cadence`, `remedies`, `vendor-shares`, `approvals`,
 /// `prevention`, `recurring`, `recovery`, `outcomes`, `failures`, optionally ending `.csv`.
 #[utoipa::path(get, path = "/reports/{table}", tag = "reports",

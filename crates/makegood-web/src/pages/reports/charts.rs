@@ -14,6 +14,8 @@ use super::view::severity_label;
 
 /// A drawn chart and its legend.
 pub struct Chart {
+    /// What it shows, for the region that scrolls it on narrow screens.
+    pub title: String,
     /// The `<svg>` element; `None` when drawing failed (logged; the tables still show).
     pub svg: Option<String>,
     /// (label, `#rrggbb`).
@@ -98,7 +100,11 @@ impl Bars<'_> {
                 None
             }
         };
-        Chart { svg, legend }
+        Chart {
+            title: self.title,
+            svg,
+            legend,
+        }
     }
 
     /// The bars' value ranges per category: (from, to, colour).

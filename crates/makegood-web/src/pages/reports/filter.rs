@@ -13,8 +13,10 @@ use crate::state::AppState;
 /// The longest period a report covers.
 pub const MAX_MONTHS: usize = 120;
 
-/// How many accounts a name may match before the page asks for more of it.
-const ACCOUNT_MATCHES: u32 = 6;
+/// How many accounts matching a typed name are read (an exact name among them wins).
+const ACCOUNT_MATCHES: u32 = 50;
+/// How many of several matching accounts the error names.
+const NAMED_MATCHES: usize = 5;
 
 /// The query string of `/reports` (and its CSV files); every field may be empty.
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -312,8 +314,12 @@ async fn account_by_name(
             None
         }
         several => {
-            let names: Vec<&str> = several.iter().map(|a| a.name.as_str()).collect();
-            let more = if page.next_cursor.is_some() {
+            let names: Vec<&str> = several
+                .iter()
+                .take(NAMED_MATCHES)
+                .map(|a| a.name.as_str())
+                .collect();
+            let more = if page.next_cursor.is_some() || several.len() > NAMED_MATCHES {
                 " and more"
             } else {
                 ""

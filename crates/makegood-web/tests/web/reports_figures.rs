@@ -8,7 +8,9 @@ use makegood_domain::{Contact, Member, PromiseId, Role};
 use makegood_store::testing::Backend;
 use makegood_store::{Actor, NewAccount, NewContact, NewPromise};
 
-use crate::common::TestApp;
+use serde_json::json;
+
+use crate::common::{TestApp, User};
 
 /// `backend_tests!`, ignored until the engine lands.
 macro_rules! engine_tests {
@@ -31,7 +33,10 @@ macro_rules! engine_tests {
     };
 }
 
-engine_tests!(promise_figures_read_the_same_on_the_page_in_csv_and_json);
+engine_tests!(
+    promise_figures_read_the_same_on_the_page_in_csv_and_json,
+    time_to_tell_and_to_fix_read_against_the_policy,
+);
 
 async fn contact_of(app: &TestApp, account: &str) -> Contact {
     let account = app
@@ -151,4 +156,96 @@ async fn promise_figures_read_the_same_on_the_page_in_csv_and_json(backend: Back
     let row = csv.text.lines().nth(1).unwrap_or_default().to_owned();
     assert!(row.starts_with("2026-03,1,1,1,1,"), "{}", csv.text);
     assert!(row.ends_with(",4"), "{}", csv.text);
+}
+
+/// A critical problem for `account`, recorded now through the API; its number.
+async fn critical(app: &TestApp, by: &User, account: i64, title: &str) -> String {
+    let r = app
+        .post(
+            "/api/v1/problems",
+            json!({"title": title, "origin": "ours", "severity": "critical", "accounts": [account]}),
+            by,
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    r.json["number"].as_str().unwrap().to_owned()
+}
+
+/// Two critical problems detected at 09:00 on 2 March 2026 under the default policy (tell
+/// within 1 h, fix within 24 h): the first told after 30 min and fixed after 5 h 30 min, the
+/// second told after 2 h and fixed after 30 h. By hand: told within policy 1 of 2, fixed
+/// within policy 1 of 2, both counted in March.
+async fn time_to_tell_and_to_fix_read_against_the_policy(backend: Backend) {
+    let (app, admin) = TestApp::new(backend).await;
+    let account = contact_of(&app, "Acme Freight").await.account.0;
+    let quick = critical(&app, &admin, account, "Invoices fail").await;
+    let slow = critical(&app, &admin, account, "Exports fail").await;
+    let say = |number: &str, path: &str, body: serde_json::Value| {
+        let path = format!("/api/v1/problems/{number}/{path}");
+        let app = &app;
+        let admin = &admin;
+        async move {
+            let r = app.post(&path, body, admin).await;
+            assert!(r.status.is_success(), "{path}: {}", r.text);
+        }
+    };
+    app.advance(SignedDuration::from_mins(30));
+    say(&quick, "updates", json!({"body": "We are on it."})).await;
+    app.advance(SignedDuration::from_mins(90));
+    say(&slow, "updates", json!({"body": "We are on it too."})).await;
+    app.advance(SignedDuration::from_mins(210));
+    say(&quick, "fix", json!({"summary": "Patched"})).await;
+    app.advance(SignedDuration::from_hours(24));
+    say(&slow, "fix", json!({"summary": "Patched at last"})).await;
+
+    let r = app
+        .get(
+            "/api/v1/reports?from=2026-03&to=2026-03&severity=critical",
+            &admin,
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    for (measure, policy) in [("tell", 60), ("fix", 24 * 60)] {
+        let row = &r.json[measure]["by_severity"][0];
+        assert_eq!(row["severity"], "critical");
+        assert_eq!(row["policy_minutes"], policy, "{measure}");
+        assert_eq!(row["count"], 2, "{measure}");
+        assert_eq!(row["within_policy"], 1, "{measure}");
+        assert_eq!(r.json[measure]["by_month"][0]["count"], 2, "{measure}");
+    }
+
+    let mut browser = app.browser(admin.member.clone()).await;
+    let page = browser
+        .get("/reports?from=2026-03&to=2026-03&severity=critical")
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    assert!(
+        page.text.contains(
+            "Customers were told within policy on 1 of 2 problems (50%); fixes came within policy 1 of 2 times (50%); critical fixes missed policy most (1 of 2)."
+        ),
+        "{}",
+        page.text
+    );
+    assert!(
+        page.text.contains(r#"<th scope="row">Critical</th><td class="num">1h</td><td class="num">2</td><td class="num">1 (50%)</td>"#),
+        "{}",
+        page.text
+    );
+    let csv = browser
+        .get("/reports/timing.csv?from=2026-03&to=2026-03&severity=critical")
+        .await;
+    assert!(
+        csv.text
+            .lines()
+            .any(|l| l.starts_with("tell,critical,60,2,1,")),
+        "{}",
+        csv.text
+    );
+    assert!(
+        csv.text
+            .lines()
+            .any(|l| l.starts_with("fix,critical,1440,2,1,")),
+        "{}",
+        csv.text
+    );
 }

@@ -21,6 +21,7 @@ pub mod problem_actions;
 pub mod problems;
 pub mod promises;
 pub mod remedies;
+pub mod reports;
 pub mod tokens;
 pub mod types;
 pub mod vendor_promises;
@@ -166,5 +167,6 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inbound_held::open_held_email))
         .routes(routes!(inbound_held::dismiss_held_email));
     let v1 = v1.merge(followup::routes());
+    let v1 = v1.merge(reports::routes());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -13,6 +13,7 @@ mod page;
 mod problem;
 mod problems;
 mod promises;
+pub(crate) mod reports;
 mod settings;
 mod setup;
 mod time;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(me::routes())
         .merge(invite::routes())
         .merge(vendors::routes())
+        .merge(reports::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

@@ -3,6 +3,7 @@
 
 use jiff::SignedDuration;
 use makegood_domain::{Contact, Member, PromiseId, Role};
+use makegood_store::backend_tests;
 use makegood_store::testing::Backend;
 use makegood_store::{Actor, NewAccount, NewContact, NewPromise};
 

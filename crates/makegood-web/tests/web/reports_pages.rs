@@ -1,9 +1,10 @@
 //! The reports page: every section in order with its headline, chart and CSV links; the
 //! filter checked beside each field with the input kept; accounts found by name; CSV files.
 
+use jiff::SignedDuration;
 use makegood_domain::Role;
 use makegood_store::testing::Backend;
-use makegood_store::{NewAccount, backend_tests};
+use makegood_store::{Actor, NewAccount, NewContact, NewPromise, backend_tests};
 
 use crate::common::TestApp;
 
@@ -37,7 +38,36 @@ async fn account(app: &TestApp, name: &str) -> makegood_domain::Account {
 }
 
 async fn the_page_shows_every_section_in_order_with_charts_and_downloads(backend: Backend) {
-    let (app, _admin) = TestApp::new(backend).await;
+    let (app, admin) = TestApp::new(backend).await;
+    // One promise kept this month, so the charts have something to draw.
+    let acme = account(&app, "Acme Freight").await;
+    let ann = app
+        .store
+        .create_contact(NewContact {
+            account: acme.id,
+            name: "Ann Lee".into(),
+            role_title: "Controller".into(),
+            email: None,
+            phone: None,
+        })
+        .await
+        .unwrap();
+    let actor = Actor {
+        member: admin.member.id,
+        now: app.now(),
+    };
+    let new = NewPromise {
+        what: "The corrected invoices".into(),
+        contacts: vec![ann.id],
+        made_by: admin.member.id,
+        problem: None,
+        due_at: app.now() + SignedDuration::from_hours(4),
+    };
+    let promise = app.store.create_promise(actor, new).await.unwrap();
+    app.store
+        .keep_promise(actor, promise.promise.id, None)
+        .await
+        .unwrap();
     let viewer = app.user(Role::Viewer).await;
     let mut browser = app.browser(viewer.member.clone()).await;
     let page = browser.get("/reports").await;
@@ -72,7 +102,7 @@ async fn the_page_shows_every_section_in_order_with_charts_and_downloads(backend
     assert!(
         text.contains(r#"<svg class="chart" role="img" aria-labelledby="chart-promises-title""#)
     );
-    assert!(text.contains(r#"<title id="chart-failures-title">"#));
+    assert!(text.contains(r#"<title id="chart-promises-title">"#));
     assert!(!text.contains(" style="), "no inline style attributes");
     assert!(!text.contains("<style"), "no style elements");
     assert!(!text.contains("<script>"), "no inline script");

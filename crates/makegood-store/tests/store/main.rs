@@ -39,4 +39,5 @@ mod scheduler;
 mod search;
 mod setup;
 mod timestamps;
+mod transfer;
 mod webhooks;

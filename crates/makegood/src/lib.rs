@@ -9,6 +9,7 @@ mod mail;
 mod portal_link;
 mod serve;
 mod token;
+mod transfer;
 mod worker;
 
 use std::process::ExitCode;
@@ -63,6 +64,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Token(args) => token::create(&store, args).await,
         Command::PortalLink(args) => portal_link::print(&store, args).await,
         Command::Mail(MailCommand::Ingest(args)) => mail::ingest_stdin(&store, args).await,
+        Command::Export(args) => transfer::export(&store, args).await,
+        Command::Import(args) => transfer::import(&store, args).await,
     }
 }
 

@@ -143,7 +143,7 @@ pub enum TransferError {
     Schema(String),
     /// An import into a database that already holds data.
     #[error(
-        "the database is not empty ({table} has {rows} rows); import only into a new database (a new --database-url)"
+        "the database is not empty ({table} has {rows} rows), so nothing was imported: import only into a new database (a new --database-url)"
     )]
     NotEmpty { table: String, rows: u64 },
     /// What the database said.

@@ -49,6 +49,19 @@ fn export_to(db: &str, file: &Path) -> Vec<u8> {
     std::fs::read(file).unwrap()
 }
 
+/// A new PostgreSQL database with nothing in it, so `makegood import` migrates it in the same
+/// process that imports, as an operator's first import does.
+async fn bare_postgres() -> TestDb {
+    let db = TestDb::postgres().await;
+    let status = Command::new("psql")
+        .arg(&db.url)
+        .args(["-qc", "DROP SCHEMA public CASCADE; CREATE SCHEMA public;"])
+        .status()
+        .expect("psql runs");
+    assert!(status.success());
+    db
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_moves_between_sqlite_and_postgres_unchanged() {
     let dir = tempfile::tempdir().unwrap();
@@ -76,7 +89,7 @@ async fn the_demo_moves_between_sqlite_and_postgres_unchanged() {
     let again = export_to(&copy, &dir.path().join("copy.jsonl"));
     assert!(again == first, "SQLite → SQLite changed the export");
 
-    let postgres = TestDb::postgres().await;
+    let postgres = bare_postgres().await;
     succeeds(&makegood(
         &postgres.url,
         &["import", file.to_str().unwrap()],
@@ -105,7 +118,8 @@ async fn import_into_a_database_with_data_is_refused_and_changes_nothing() {
     let file = dir.path().join("demo.jsonl");
     let before = export_to(&demo, &file);
 
-    for db in [demo.clone(), TestDb::postgres().await.url.clone()] {
+    let postgres = bare_postgres().await;
+    for db in [demo.clone(), postgres.url.clone()] {
         if db.starts_with("postgres") {
             succeeds(&makegood(&db, &["import", file.to_str().unwrap()]));
         }

@@ -13,6 +13,11 @@ use super::{
 };
 use crate::Store;
 
+/// Opens every statement an import binds values to. sqlx caches prepared statements by their
+/// text alone: without it, `INSERT INTO "policies" ("id", "data") VALUES ($1, $2)` would reuse
+/// the statement the migrations prepared on the same connection with a 32-bit id, and
+/// PostgreSQL would refuse the import's 64-bit one.
+const TAG: &str = "/* makegood import */ ";
 /// Bound values per `INSERT` (well under SQLite's 32,766 and PostgreSQL's 65,535).
 const BATCH_VALUES: usize = 8_000;
 /// Bytes of export per `INSERT`: a batch of large rows (raw emails) stays small in memory.
@@ -230,7 +235,7 @@ async fn fill_in<R: BufRead + Seek>(
             .map(|&i| format!("{} = {}", quote(&columns[i]), placeholder()))
             .collect();
         let sql = format!(
-            "UPDATE {} SET {} WHERE {}",
+            "{TAG}UPDATE {} SET {} WHERE {}",
             quote(&table.name),
             sets.join(", "),
             wheres.join(" AND ")
@@ -257,7 +262,7 @@ async fn reset_sequences(txn: &DatabaseTransaction) -> Result<(), TransferError>
             let sequence = txn
                 .query_one_raw(Statement::from_sql_and_values(
                     backend,
-                    "SELECT pg_get_serial_sequence($1, $2)",
+                    "/* makegood import */ SELECT pg_get_serial_sequence($1, $2)",
                     [quote(name).into(), column.clone().into()],
                 ))
                 .await?
@@ -266,7 +271,7 @@ async fn reset_sequences(txn: &DatabaseTransaction) -> Result<(), TransferError>
                 continue;
             };
             let sql = format!(
-                "SELECT setval($1, COALESCE((SELECT MAX({}) FROM {}), 0) + 1, false)",
+                "{TAG}SELECT setval($1, COALESCE((SELECT MAX({}) FROM {}), 0) + 1, false)",
                 quote(column),
                 quote(name)
             );
@@ -343,7 +348,7 @@ impl<'a> Batch<'a> {
             .collect();
         let columns: Vec<String> = self.columns.iter().map(|c| quote(c)).collect();
         let sql = format!(
-            "INSERT INTO {} ({}) VALUES {}",
+            "{TAG}INSERT INTO {} ({}) VALUES {}",
             quote(self.table),
             columns.join(", "),
             tuples.join(", ")

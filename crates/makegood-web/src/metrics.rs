@@ -334,21 +334,20 @@ pub(crate) async fn track(
 /// `GET /metrics` on the app's address: the exposition for the token's bearer, else the
 /// app's ordinary 404.
 pub(crate) async fn metrics(State(state): State<AppState>, request: Request) -> Response {
-    let (metrics, access) = (&state.metrics, &state.metrics_access);
-    if !access.allows(request.headers()) {
+    if !state.metrics_access.allows(request.headers()) {
         return crate::error::fallback(request.uri().clone()).await;
     }
-    metrics.render(&state).await
+    state.metrics.render(&state).await
 }
 
 /// `GET /metrics` without a token, and nothing else: for a listener on a separate address
 /// (`serve --metrics-addr`) that only the monitoring network reaches.
 pub fn metrics_app(
-    state_store: makegood_store::Store,
+    store: makegood_store::Store,
     config: crate::Config,
     metrics: Metrics,
 ) -> Router {
-    let state = AppState::new(state_store, config).with_metrics(metrics, MetricsAccess::Hidden);
+    let state = AppState::new(store, config).with_metrics(metrics, MetricsAccess::Hidden);
     Router::new()
         .route(
             "/metrics",

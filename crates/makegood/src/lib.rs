@@ -21,10 +21,17 @@ use crate::cli::{Cli, Command, MailCommand};
 
 /// Runs a parsed command line to completion and reports failure on stderr.
 pub fn run(cli: Cli) -> ExitCode {
+    // An export or import streams each table in one statement, which sqlx would call slow.
+    let quiet = matches!(cli.command, Command::Export(_) | Command::Import(_));
+    let default_filter = if quiet {
+        "info,sqlx=error,sea_orm=warn"
+    } else {
+        "info,sqlx=warn,sea_orm=warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();

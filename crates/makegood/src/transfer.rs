@@ -23,7 +23,7 @@ pub async fn export(store: &Store, args: ExportArgs) -> anyhow::Result<()> {
             // Written beside the target and renamed at the end, so a failed export never
             // leaves a file that looks like one.
             let partial = partial_path(path);
-            let file = File::create(&partial)
+            let file = create_private(&partial)
                 .with_context(|| format!("cannot create {}", partial.display()))?;
             let mut out = BufWriter::new(file);
             let done = match store.export(&mut out, &bar).await {
@@ -73,6 +73,15 @@ pub async fn import(store: &Store, args: ImportArgs) -> anyhow::Result<()> {
         args.file.display()
     );
     Ok(())
+}
+
+/// A new file only its owner may read: an export holds password hashes and webhook secrets.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
 }
 
 fn partial_path(path: &Path) -> std::path::PathBuf {

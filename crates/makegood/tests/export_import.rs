@@ -46,6 +46,16 @@ fn export_to(db: &str, file: &Path) -> Vec<u8> {
         "{stderr:?}"
     );
     assert!(!file.with_extension("jsonl.partial").exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "an export is readable by its owner only"
+        );
+    }
     std::fs::read(file).unwrap()
 }
 

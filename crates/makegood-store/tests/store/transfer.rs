@@ -254,3 +254,32 @@ async fn a_file_cut_short_imports_nothing(backend: Backend) {
 }
 
 makegood_store::backend_tests!(a_file_cut_short_imports_nothing);
+
+async fn a_table_nobody_listed_stops_export_and_import(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::new(backend).await;
+    let before = export(&db.store).await;
+    let raw = sea_orm::Database::connect(&db.url).await.unwrap();
+    raw.execute_unprepared("CREATE TABLE loyalty_points (id BIGINT PRIMARY KEY, points BIGINT)")
+        .await
+        .unwrap();
+    let coverage = db.store.export_coverage().await.unwrap();
+    assert_eq!(coverage.unlisted, ["loyalty_points"]);
+    assert!(!coverage.is_complete());
+    let mut out = Vec::new();
+    let err = db.store.export(&mut out, &Quiet).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("neither exported nor skipped: loyalty_points"),
+        "{err}"
+    );
+    let err = db
+        .store
+        .import(Cursor::new(&before), &Quiet)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("loyalty_points"), "{err}");
+    raw.close().await.unwrap();
+}
+
+makegood_store::backend_tests!(a_table_nobody_listed_stops_export_and_import);

@@ -22,6 +22,7 @@ mod duties;
 mod error;
 mod feeds;
 mod followup;
+mod gauges;
 mod idempotency;
 mod inbound;
 mod inbound_review;
@@ -47,12 +48,14 @@ mod setup;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod timers;
+pub mod transfer;
 mod validate;
 mod webhooks;
 
 pub use account_search::AccountEntry;
 pub use api::*;
 pub use error::StoreError;
+pub use gauges::Gauges;
 pub use inbound::{InboundSummary, Ingested, NewAttachment, NewInboundEmail, TRIAGE_CATEGORY};
 pub use inbound_review::{HeldSender, Reviewed};
 pub use incidents::{AccountUpdate, LocationContact, NewAccountsPromise, NewLocation, Reach};
@@ -65,6 +68,7 @@ pub use preventions::{
 };
 pub use promises::reliability::{Reliability, ReliabilityBy};
 pub use remedies::{RemedyFilter, RemedyListState, RemedyView};
+pub use transfer::{Coverage, Progress, Quiet, TransferError, Transferred};
 
 /// The result of a store call.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -7,6 +7,7 @@ mod extract;
 mod feed;
 mod health;
 mod idempotency;
+mod metrics;
 mod pages;
 mod portal;
 mod state;
@@ -20,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use auth::validate_password;
 pub use error::{AppError, FieldError, ProblemDetails};
+pub use metrics::{Metrics, MetricsAccess, metrics_app};
 use state::AppState;
 
 /// Pages load only their own stylesheet and script, and are never framed.
@@ -38,9 +40,20 @@ pub struct Config {
     pub now: Now,
 }
 
-/// The whole app: JSON API, OpenAPI document, pages and `/healthz`.
+/// The whole app: JSON API, OpenAPI document, pages and `/healthz`; `/metrics` is a 404.
 pub fn app(store: Store, config: Config) -> Router {
-    let state = AppState::new(store, config);
+    app_with_metrics(store, config, Metrics::new(), MetricsAccess::Hidden)
+}
+
+/// The whole app, recording request latencies into `metrics` and serving `/metrics` to
+/// `access` (see [`MetricsAccess`]; [`metrics_app`] serves the same `metrics` elsewhere).
+pub fn app_with_metrics(
+    store: Store,
+    config: Config,
+    metrics: Metrics,
+    access: MetricsAccess,
+) -> Router {
+    let state = AppState::new(store, config).with_metrics(metrics.clone(), access);
     let (api, doc) = api::split();
     let doc = Arc::new(doc);
     Router::new()
@@ -48,6 +61,7 @@ pub fn app(store: Store, config: Config) -> Router {
         .merge(pages::router())
         .merge(portal::routes())
         .route("/healthz", axum::routing::get(health::healthz))
+        .route("/metrics", axum::routing::get(metrics::metrics))
         .route("/calendar/{file}", axum::routing::get(feed::calendar_feed))
         .route(
             "/api/openapi.json",
@@ -81,6 +95,8 @@ pub fn app(store: Store, config: Config) -> Router {
                 tracing::info_span!("request", method = %request.method(), path = %request.uri().path())
             },
         ))
+        // Outermost: the time of everything above, under the route that matched.
+        .layer(axum::middleware::from_fn_with_state(metrics, metrics::track))
         .with_state(state)
 }
 

@@ -1,6 +1,8 @@
-//! The command line: `makegood serve | worker | init | migrate | demo | token | portal-link | mail`.
+//! The command line: `makegood serve | worker | init | migrate | demo | token | portal-link | mail
+//! | export | import`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -46,6 +48,25 @@ pub enum Command {
     /// Email in: `makegood mail ingest` records one message read on standard input.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// Write the whole organisation as JSON Lines: to move between SQLite and PostgreSQL, or
+    /// as a backup. One consistent snapshot; sign-in sessions are left out.
+    Export(ExportArgs),
+    /// Read an export into an empty database (a new --database-url), in one transaction:
+    /// nothing is written unless all of it is.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The file to write (replaced only once the export is complete); standard output without it.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A file written by `makegood export`.
+    pub file: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]
@@ -110,6 +131,9 @@ pub struct ServeArgs {
     pub public_url: Option<String>,
 
     #[command(flatten)]
+    pub metrics: MetricsArgs,
+
+    #[command(flatten)]
     pub notify: NotifyArgs,
 
     #[command(flatten)]
@@ -131,6 +155,20 @@ pub struct WorkerArgs {
 
     #[command(flatten)]
     pub imap: ImapArgs,
+}
+
+/// Who may read the Prometheus metrics (`/metrics`); without either, nobody.
+#[derive(Debug, Args)]
+pub struct MetricsArgs {
+    /// Serve `/metrics` on the app's address to requests with `Authorization: Bearer TOKEN`
+    /// (set it in the environment rather than on the command line, where `ps` shows it).
+    #[arg(long, env = "MAKEGOOD_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
+
+    /// Also serve `/metrics`, without a token, on this separate address (e.g. one only the
+    /// monitoring network reaches); port 0 picks a free port.
+    #[arg(long, env = "MAKEGOOD_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
 }
 
 /// How messages leave makegood.

@@ -9,6 +9,7 @@ mod mail;
 mod portal_link;
 mod serve;
 mod token;
+mod transfer;
 mod worker;
 
 use std::process::ExitCode;
@@ -20,10 +21,17 @@ use crate::cli::{Cli, Command, MailCommand};
 
 /// Runs a parsed command line to completion and reports failure on stderr.
 pub fn run(cli: Cli) -> ExitCode {
+    // An export or import streams each table in one statement, which sqlx would call slow.
+    let quiet = matches!(cli.command, Command::Export(_) | Command::Import(_));
+    let default_filter = if quiet {
+        "info,sqlx=error,sea_orm=warn"
+    } else {
+        "info,sqlx=warn,sea_orm=warn"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -63,6 +71,8 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Token(args) => token::create(&store, args).await,
         Command::PortalLink(args) => portal_link::print(&store, args).await,
         Command::Mail(MailCommand::Ingest(args)) => mail::ingest_stdin(&store, args).await,
+        Command::Export(args) => transfer::export(&store, args).await,
+        Command::Import(args) => transfer::import(&store, args).await,
     }
 }
 

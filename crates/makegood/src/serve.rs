@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use makegood_store::Store;
-use makegood_web::Config;
+use makegood_web::{Config, Metrics, MetricsAccess};
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
@@ -40,13 +40,39 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         public_url,
         now: Arc::new(clock::now),
     };
-    let app = makegood_web::app(store, config);
+    let metrics = Metrics::new();
+    let access = match args.metrics.metrics_token.filter(|t| !t.trim().is_empty()) {
+        Some(token) => MetricsAccess::Token(token.trim().to_owned()),
+        None => MetricsAccess::Hidden,
+    };
+    let metrics_server = match args.metrics.metrics_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen for metrics on {addr}"))?;
+            tracing::info!(address = %listener.local_addr()?, "serving /metrics");
+            let app = makegood_web::metrics_app(store.clone(), config.clone(), metrics.clone());
+            Some(tokio::spawn(async move {
+                if let Err(e) = axum::serve(listener, app)
+                    .with_graceful_shutdown(shutdown())
+                    .await
+                {
+                    tracing::warn!(error = %e, "the metrics listener stopped");
+                }
+            }))
+        }
+        None => None,
+    };
+    let app = makegood_web::app_with_metrics(store, config, metrics, access);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
         .context("the server stopped")?;
     // Aborting drops any transaction in flight, which rolls back: nothing half-done remains.
     scheduler.abort();
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     // A message being recorded rolls back and stays unseen, to be fetched again.
     if let Some(imap) = imap {
         imap.abort();

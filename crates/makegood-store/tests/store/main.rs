@@ -40,4 +40,5 @@ mod scheduler;
 mod search;
 mod setup;
 mod timestamps;
+mod transfer;
 mod webhooks;

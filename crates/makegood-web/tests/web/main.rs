@@ -20,6 +20,7 @@ mod inbound;
 mod inbox;
 mod incidents;
 mod lists;
+mod metrics;
 mod openapi;
 mod pages;
 mod pages_accounts;

@@ -87,9 +87,9 @@ impl Counts {
                     .entry((k.metric, k.origin, k.bucket))
                     .or_default());
             }
-        } else if !at_selection {
-            // Another severity or origin: read only through the per-severity or per-origin
-            // metrics above.
+        } else if !at_selection || k.metric == Metric::AccountRank {
+            // Another severity or origin (read only through the per-severity or per-origin
+            // metrics above), or the ranking the store reads itself.
         } else if k.metric == Metric::AccountPromise {
             let account = k.bucket.div_euclid(8);
             if filter.account.is_none_or(|a| a.0 == account) {

@@ -166,6 +166,12 @@ pub fn contributions(subject: &Subject, scope: &Scope<'_>) -> Vec<Item> {
                 ends.push(PromiseEnd::BrokenSilently);
             }
         }
+        for a in &p.accounts {
+            if scope.account.is_none_or(|f| f == *a) {
+                let broken = i64::from(end == PromiseEnd::Broken);
+                push(Metric::AccountRank, at, p.made_by, a.0, broken, 1);
+            }
+        }
         for end in ends {
             push(Metric::Promise, at, p.made_by, end as i64, 1, 0);
             for a in &p.accounts {

@@ -46,10 +46,13 @@ pub enum Metric {
     Outcome,
     /// Ended promises per account; bucket = `account * 8 + PromiseEnd code`.
     AccountPromise,
+    /// The accounts' ranking, one row per account and month: bucket = account, `n` broken,
+    /// `sum` ended.
+    AccountRank,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 19] = [
+    pub const ALL: [Metric; 20] = [
         Metric::Promise,
         Metric::Tell,
         Metric::Fix,
@@ -69,6 +72,7 @@ impl Metric {
         Metric::Nps,
         Metric::Outcome,
         Metric::AccountPromise,
+        Metric::AccountRank,
     ];
 
     /// The stored code.
@@ -93,6 +97,7 @@ impl Metric {
             Metric::Nps => 17,
             Metric::Outcome => 18,
             Metric::AccountPromise => 19,
+            Metric::AccountRank => 20,
         }
     }
 

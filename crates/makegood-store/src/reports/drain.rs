@@ -96,17 +96,17 @@ async fn recount<C: ConnectionTrait>(
     }
     labels(c, facts.iter().map(|(_, s)| s)).await?;
     add_counts(c, &delta).await?;
-    for id in subjects {
-        let mut sql = Sql::new(c);
-        sql.push("DELETE FROM report_contrib WHERE subject = ");
-        let p = sql.bind(*id);
-        sql.push(&p);
-        sql.execute(c).await?;
-    }
+    delete_in(c, "report_contrib", subjects).await?;
     insert_contribs(c, new.iter().filter(|(_, items)| !items.is_empty())).await?;
+    delete_in(c, "report_dirty", subjects).await?;
+    Ok(())
+}
+
+/// Deletes the rows of `table` (`report_contrib` or `report_dirty`) of `subjects`.
+async fn delete_in<C: ConnectionTrait>(c: &C, table: &str, subjects: &[i64]) -> Result<()> {
     for chunk in subjects.chunks(ROWS) {
         let mut sql = Sql::new(c);
-        sql.push("DELETE FROM report_dirty WHERE subject IN (");
+        sql.push(&format!("DELETE FROM {table} WHERE subject IN ("));
         for (i, id) in chunk.iter().enumerate() {
             if i > 0 {
                 sql.push(", ");

@@ -105,8 +105,11 @@ async fn stored<C: ConnectionTrait>(c: &C, filter: &ReportFilter) -> Result<Coun
             .map(|x| i64::from(x.code()))
             .collect()
     };
-    let plain =
-        every(|m| !build::per_severity(m) && !build::per_origin(m) && m != Metric::AccountPromise);
+    let plain = every(|m| {
+        !build::per_severity(m)
+            && !build::per_origin(m)
+            && !matches!(m, Metric::AccountPromise | Metric::AccountRank)
+    });
     let severities: Vec<i64> = if severity == 0 {
         vec![1, 2, 3]
     } else {
@@ -197,7 +200,7 @@ fn row_key(row: &sea_orm::QueryResult) -> Result<(Option<Key>, Value)> {
 }
 
 /// The twenty accounts with the most broken promises (then the most ended) at the
-/// selection, ranked in SQL, with their counts.
+/// selection, ranked in SQL over one row per account and month, with their counts.
 async fn top_accounts<C: ConnectionTrait>(
     c: &C,
     filter: &ReportFilter,
@@ -208,16 +211,14 @@ async fn top_accounts<C: ConnectionTrait>(
         q.bind(member),
         q.bind(severity),
         q.bind(origin),
-        q.bind(Metric::AccountPromise.code()),
+        q.bind(Metric::AccountRank.code()),
     );
     let (f, t) = (q.bind(filter.from.key()), q.bind(filter.to.key()));
     q.push(&format!(
-        "SELECT bucket / 8 AS account, \
-         CAST(SUM(CASE WHEN bucket % 8 = 3 THEN n ELSE 0 END) AS BIGINT) AS broken, \
-         CAST(SUM(CASE WHEN bucket % 8 < 4 THEN n ELSE 0 END) AS BIGINT) AS ended \
+        "SELECT bucket, CAST(SUM(n) AS BIGINT) AS broken, CAST(SUM(total) AS BIGINT) AS ended \
          FROM report_counts WHERE member = {a} AND severity = {b} AND origin = {d} \
          AND metric = {m} AND month >= {f} AND month <= {t} \
-         GROUP BY bucket / 8 HAVING SUM(n) > 0 ORDER BY broken DESC, ended DESC, account LIMIT 20"
+         GROUP BY bucket HAVING SUM(total) > 0 ORDER BY broken DESC, ended DESC, bucket LIMIT 20"
     ));
     let ranked: Vec<i64> = q
         .all(c)

@@ -14,6 +14,7 @@ mod m0009_playbooks;
 mod m0010_incidents;
 mod m0011_inbound;
 mod m0012_customer;
+mod m0014_failures_and_health;
 
 use sea_orm_migration::prelude::*;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_incidents::Migration),
             Box::new(m0011_inbound::Migration),
             Box::new(m0012_customer::Migration),
+            Box::new(m0014_failures_and_health::Migration),
         ]
     }
 }

@@ -28,6 +28,8 @@ pub(crate) async fn fire_due(store: &Store, now: Timestamp, limit: u64) -> Resul
     let fired = fire_timers(store, now, limit).await?;
     let digests = digest::send_due(store, now, limit).await?;
     let surveys = crate::followup::send::send_due(store, now, limit).await?;
+    // Health is derived, not an action: recomputed here but not counted.
+    crate::health::tick(store, now, limit).await?;
     Ok(fired + digests + surveys)
 }
 

@@ -6,6 +6,7 @@
 mod accounts;
 mod assets;
 mod deliveries;
+mod failures;
 mod invite;
 mod login;
 mod me;
@@ -58,6 +59,7 @@ pub fn router() -> Router<AppState> {
         .merge(me::routes())
         .merge(invite::routes())
         .merge(vendors::routes())
+        .merge(failures::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

@@ -78,6 +78,7 @@ pub fn cases() -> Vec<Case> {
     cases.extend(crate::route_table_customer_followup::cases());
     cases.extend(crate::route_table_customer_signals::cases());
     cases.extend(crate::route_table_customer_portal::cases());
+    cases.extend(crate::route_table_health::cases());
     cases
 }
 

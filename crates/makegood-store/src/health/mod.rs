@@ -373,3 +373,32 @@ impl Store {
         Ok(view)
     }
 }
+
+#[cfg(feature = "testing")]
+impl Store {
+    pub(crate) async fn make_red_for_test(&self, id: AccountId, now: Timestamp) -> Result<()> {
+        let txn = self.write().await?;
+        health_dirty::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .db()?;
+        account_health::Entity::delete_by_id(id.0)
+            .exec(&txn)
+            .await
+            .db()?;
+        account_health::ActiveModel {
+            account_id: Set(id.0),
+            score: Set(40),
+            band: Set(crate::convert::name_of(&Band::Red)),
+            factors: Set("[]".into()),
+            computed_at: Set(to_db(now)),
+            red_since: Set(Some(to_db(now))),
+            reviewed_at: Set(None),
+            reviewed_by: Set(None),
+        }
+        .insert(&txn)
+        .await
+        .db()?;
+        txn.commit().await.db()
+    }
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::common::TestApp;
 use crate::fixture::Team;
-use crate::health_fixture::Insight;
+use crate::health_fixture::lose_twice;
 
 backend_tests!(a_red_account_shows_everywhere_and_is_reviewed);
 
@@ -24,16 +24,25 @@ async fn a_red_account_shows_everywhere_and_is_reviewed(backend: Backend) {
         })
         .await
         .unwrap();
-    let insight = Insight::new(&app, &team).await;
-    let red = insight.red_account.id;
+    let redwood = app
+        .store
+        .create_account(NewAccount {
+            name: "Redwood".into(),
+            parent: None,
+            tier: None,
+        })
+        .await
+        .unwrap();
+    lose_twice(&app, &team, &redwood).await;
+    let red = redwood.id;
 
     // The list: worst first by default, the band as a word; by name on request.
     let mut browser = app.browser(team.agent.member.clone()).await;
     let list = browser.get("/accounts").await;
     assert_eq!(list.status, 200, "{}", list.text);
-    let redwood = list.text.find(">Redwood</a>").unwrap();
+    let redwood_at = list.text.find(">Redwood</a>").unwrap();
     let alpha = list.text.find(">Alpha</a>").unwrap();
-    assert!(redwood < alpha, "worst first: {}", list.text);
+    assert!(redwood_at < alpha, "worst first: {}", list.text);
     assert!(
         list.text
             .contains(r#"<span class="badge red">Red</span> 43"#),
@@ -154,12 +163,5 @@ async fn a_red_account_shows_everywhere_and_is_reviewed(backend: Backend) {
         )
         .await;
     assert!(cleared.text.contains("No owner"), "{}", cleared.text);
-    assert_eq!(
-        app.store
-            .account(insight.red_account.id)
-            .await
-            .unwrap()
-            .owner,
-        None
-    );
+    assert_eq!(app.store.account(redwood.id).await.unwrap().owner, None);
 }

@@ -29,9 +29,9 @@ store_test! {
         assert_eq!(rest.items.iter().map(|e| e.id).collect::<Vec<_>>(), [idea.id]);
         assert!(rest.next_cursor.is_none());
         let by_level = store.list_failures(&FailureFilter { level: Some(FailureLevel::Promise), ..FailureFilter::default() }, &PageRequest::default()).await.unwrap();
-        assert_eq!(by_level.items, [promise.clone()]);
+        assert_eq!(by_level.items, std::slice::from_ref(&promise));
         let in_period = FailureFilter { from: Some(now() + hours(1)), to: Some(now() + hours(2)), ..FailureFilter::default() };
-        assert_eq!(store.list_failures(&in_period, &PageRequest::default()).await.unwrap().items, [promise.clone()]);
+        assert_eq!(store.list_failures(&in_period, &PageRequest::default()).await.unwrap().items, std::slice::from_ref(&promise));
 
         // The agent edits their own; not the admin's; a stale version is refused.
         let edited = store.edit_failure(actor(&w.agent, now()), idea.id, Some(1), fields(FailureLevel::Prototype, "Nobody used the dark mode prototype", None)).await.unwrap();

@@ -144,11 +144,19 @@ mod tests {
             name: "  ".into(),
             parent: "x".into(),
             tier: "t".repeat(60),
+            owner: "nobody".into(),
         };
         let errors = form.parse().err().unwrap_or_default();
         for field in ["name", "parent", "tier"] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
         }
+        assert!(
+            form.owner()
+                .err()
+                .unwrap_or_default()
+                .get("owner")
+                .is_some()
+        );
         let contact = ContactForm {
             name: "Ann".into(),
             email: "not an email".into(),

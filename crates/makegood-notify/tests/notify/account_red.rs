@@ -45,7 +45,11 @@ fn an_account_turned_red() {
         "{}",
         email.text
     );
-    assert!(email.html.contains("Bakery &amp; Sons"), "{}", email.html);
+    assert!(
+        email.html.contains("Bakery &#38; Sons turned red"),
+        "{}",
+        email.html
+    );
     assert!(
         email
             .html

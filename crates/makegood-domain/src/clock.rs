@@ -33,6 +33,8 @@ pub enum ClockKind {
     /// An upset customer (a strongly negative message, a low follow-up rating) → the owner
     /// has called them. Runs for the policy's time to tell.
     Call,
+    /// An account turned red → its owner has reviewed it (see [`crate::health`]).
+    Review,
 }
 
 /// Where a clock stands.

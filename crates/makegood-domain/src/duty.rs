@@ -3,7 +3,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Clock, ClockKind, ClockState, MemberId, Problem, ProblemId, ProblemNumber, Promise, PromiseId,
+    AccountId, Clock, ClockKind, ClockState, MemberId, Problem, ProblemId, ProblemNumber, Promise,
+    PromiseId,
 };
 
 /// Which obligation the duty comes from.
@@ -24,6 +25,13 @@ pub struct PromiseRef {
     pub what: String,
 }
 
+/// The account a duty is about (an account's health review).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AccountRef {
+    pub id: AccountId,
+    pub name: String,
+}
+
 /// One thing a member should do, with the clock that asks for it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Duty {
@@ -35,6 +43,9 @@ pub struct Duty {
     pub promise: Option<PromiseRef>,
     /// What to do, for whom: "Tell Acme about MG-12".
     pub summary: String,
+    /// The account it is about, for a duty that is about no problem (a health review).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountRef>,
 }
 
 impl Duty {
@@ -59,7 +70,8 @@ impl Duty {
                     | ClockKind::Approval
                     | ClockKind::Prevention
                     | ClockKind::Check
-                    | ClockKind::VendorPromise => format!("Fix {n} for {customer}"),
+                    | ClockKind::VendorPromise
+                    | ClockKind::Review => format!("Fix {n} for {customer}"),
                 };
                 Duty {
                     kind: clock.kind,
@@ -68,6 +80,7 @@ impl Duty {
                     problem: Some(reference.clone()),
                     promise: None,
                     summary,
+                    account: None,
                 }
             })
             .collect()
@@ -98,6 +111,7 @@ impl Duty {
                 what: promise.what.clone(),
             }),
             summary,
+            account: None,
         })
     }
 
@@ -121,7 +135,7 @@ mod tests {
 
     use super::*;
     use crate::testing::{hour, instant, promise};
-    use crate::{AccountId, Origin, Severity, Status};
+    use crate::{Origin, Severity, Status};
 
     fn problem() -> Problem {
         Problem {

@@ -44,6 +44,8 @@ id!(/// A prevention (the store assigns it).
     PreventionId);
 id!(/// A vendor's promise to us (the store assigns it).
     VendorPromiseId);
+id!(/// An entry of the failure log (the store assigns it).
+    FailureId);
 
 /// The number people use for a problem: `MG-12`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

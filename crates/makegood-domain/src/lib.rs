@@ -8,6 +8,7 @@ pub mod duty;
 pub mod event;
 pub mod failure;
 pub mod followup;
+pub mod health;
 pub mod ids;
 pub mod member;
 pub mod money;
@@ -33,7 +34,7 @@ pub use calendar::{Calendar, CalendarError, CalendarSpec, Interval, OpenHours, W
 pub use clock::{Clock, ClockKind, ClockState};
 pub use duty::{Duty, DutyKind};
 pub use event::{Event, EventKind};
-pub use failure::FailureLevel;
+pub use failure::{FailureEntry, FailureFields, FailureId, FailureLevel};
 pub use followup::{FollowUp, FollowUpError, Recommender};
 pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,

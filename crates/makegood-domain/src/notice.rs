@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use crate::duty::{ProblemRef, PromiseRef};
+use crate::duty::{AccountRef, ProblemRef, PromiseRef};
 use crate::{ClockKind, Duty, Email, Event, MemberId};
 
 /// Someone a notice is emailed to.
@@ -126,6 +126,17 @@ pub enum Notice {
         #[schema(value_type = String, format = DateTime)]
         expires_at: Timestamp,
     },
+    /// An account turned red, emailed to its owner (without one, to every supervisor and
+    /// admin) at once: review the account.
+    AccountRed {
+        to: Recipient,
+        member: MemberId,
+        account: AccountRef,
+        /// Its score, 0–100.
+        score: u8,
+        /// What lowered it, most points first: "2 open problems (1 critical, 1 major)".
+        factors: Vec<String>,
+    },
 }
 
 /// How a notice travels.
@@ -155,7 +166,8 @@ impl Notice {
             Notice::Survey { to, .. }
             | Notice::LowRating { to, .. }
             | Notice::CustomerWrote { to, .. }
-            | Notice::PortalLink { to, .. } => to.email.to_string(),
+            | Notice::PortalLink { to, .. }
+            | Notice::AccountRed { to, .. } => to.email.to_string(),
         }
     }
 }

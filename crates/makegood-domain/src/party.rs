@@ -12,6 +12,9 @@ pub struct Account {
     pub parent: Option<AccountId>,
     /// Optional tier label, e.g. `gold`, for tier-specific policies later.
     pub tier: Option<String>,
+    /// The member who looks after the account (and reviews it when it turns red).
+    #[schema(value_type = Option<i64>)]
+    pub owner: Option<crate::MemberId>,
 }
 
 /// A stakeholder at an account: the Controller, the IT Director.

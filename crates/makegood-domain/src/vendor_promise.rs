@@ -138,6 +138,7 @@ impl VendorPromise {
             summary: format!("Chase {vendor} about {}: {}", problem.number, self.what),
             problem: Some(problem),
             promise: None,
+            account: None,
         })
     }
 }

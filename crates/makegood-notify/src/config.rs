@@ -59,6 +59,14 @@ impl NotifyConfig {
             self.public_url.as_str().trim_end_matches('/')
         )
     }
+
+    /// The web page of account `id`.
+    pub fn account_link(&self, id: impl std::fmt::Display) -> String {
+        format!(
+            "{}/accounts/{id}",
+            self.public_url.as_str().trim_end_matches('/')
+        )
+    }
 }
 
 #[cfg(test)]

@@ -23,6 +23,7 @@ pub(crate) fn to_account(a: account::Model) -> Account {
         name: a.name,
         parent: a.parent_id.map(AccountId),
         tier: a.tier,
+        owner: a.owner_id.map(makegood_domain::MemberId),
     }
 }
 
@@ -62,18 +63,22 @@ async fn check_parent<C: ConnectionTrait>(
 pub(crate) async fn create(store: &Store, new: NewAccount) -> Result<Account> {
     let name = text("name", &new.name, limits::ORGANISATION_NAME)?;
     let tier = optional_field("tier", new.tier.as_deref(), 40)?;
+    let txn = store.write().await?;
     if let Some(parent) = new.parent {
-        check_parent(&store.db, None, parent).await?;
+        check_parent(&txn, None, parent).await?;
     }
     let row = account::ActiveModel {
         id: NotSet,
         name: Set(name),
         parent_id: Set(new.parent.map(|p| p.0)),
         tier: Set(tier),
+        owner_id: Set(None),
     }
-    .insert(&store.db)
+    .insert(&txn)
     .await
     .db()?;
+    crate::health::mark(&txn, &[row.id]).await?;
+    txn.commit().await.db()?;
     Ok(to_account(row))
 }
 
@@ -142,6 +147,12 @@ pub(crate) async fn update(store: &Store, id: AccountId, patch: AccountPatch) ->
     if let Some(tier) = &patch.tier {
         row.tier = Set(optional_field("tier", tier.as_deref(), 40)?);
     }
+    if let Some(owner) = patch.owner {
+        if let Some(owner) = owner {
+            crate::validate::owner(&txn, "owner", owner).await?;
+        }
+        row.owner_id = Set(owner.map(|o| o.0));
+    }
     let saved = if row.is_changed() {
         row.update(&txn).await.db()?
     } else {
@@ -190,6 +201,7 @@ pub(crate) async fn delete(store: &Store, id: AccountId) -> Result<()> {
     {
         return Err(in_use("problems"));
     }
+    crate::health::forget(&txn, id.0).await?;
     account::Entity::delete_by_id(id.0).exec(&txn).await.db()?;
     txn.commit().await.db()
 }

@@ -83,6 +83,8 @@ pub struct AccountPatch {
     pub name: Option<String>,
     pub parent: Option<Option<AccountId>>,
     pub tier: Option<Option<String>>,
+    /// The member who looks after it: active and not a viewer.
+    pub owner: Option<Option<MemberId>>,
 }
 
 /// A contact to create at an existing account.

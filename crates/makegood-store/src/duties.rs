@@ -183,6 +183,7 @@ pub(crate) async fn duties_in<C: ConnectionTrait>(
 
     duties.extend(crate::remedies::duties::duties(txn, member, now, take).await?);
     duties.extend(crate::preventions::schedule::duties_in(txn, member, now, take).await?);
+    duties.extend(crate::health::duties(txn, member, now).await?);
     if let Some(m) = member {
         duties.retain(|d| d.member == m);
     }

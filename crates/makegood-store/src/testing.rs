@@ -261,3 +261,14 @@ pub async fn insert_webhook_endpoint_for_test(
     .unwrap()
     .id
 }
+
+/// Records account `id` as red since `now` (score 40, nothing reviewed), as if computed so:
+/// for fixtures that need a review owed without the history that would earn it. The next
+/// recompute (a write to its problems, or six hours on) replaces it.
+pub async fn make_red_for_test(
+    store: &Store,
+    id: makegood_domain::AccountId,
+    now: Timestamp,
+) -> crate::Result<()> {
+    store.make_red_for_test(id, now).await
+}

@@ -34,6 +34,7 @@ fn clock_name(kind: ClockKind) -> &'static str {
         ClockKind::Check => "check",
         ClockKind::VendorPromise => "vendor_promise",
         ClockKind::Call => "call",
+        ClockKind::Review => "review",
     }
 }
 

@@ -68,6 +68,7 @@ impl Prevention {
                 problem: Some(problem.clone()),
                 promise: None,
                 summary,
+                account: None,
             })
             .collect()
     }

@@ -55,6 +55,7 @@ impl Duty {
             summary: remedy.approval_summary(customer, &problem),
             problem: Some(problem),
             promise: None,
+            account: None,
         })
     }
 }
@@ -94,6 +95,7 @@ impl Duty {
             ),
             problem: Some(problem),
             promise: None,
+            account: None,
         })
     }
 }

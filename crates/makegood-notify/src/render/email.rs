@@ -244,6 +244,13 @@ pub fn render_email(
             outbox,
             config,
         ),
+        Notice::AccountRed {
+            to,
+            account,
+            score,
+            factors,
+            ..
+        } => super::account_red::account_red_email(to, account, *score, factors, outbox, config),
     }
 }
 
@@ -258,6 +265,7 @@ fn clock_label(kind: ClockKind) -> &'static str {
         ClockKind::Check => "effectiveness check",
         ClockKind::VendorPromise => "vendor promise",
         ClockKind::Call => "call to an upset customer",
+        ClockKind::Review => "review of a red account",
     }
 }
 
@@ -271,6 +279,10 @@ fn digest_item(duty: &Duty, to: &Recipient, config: &NotifyConfig) -> DigestItem
         summary: duty.summary.clone(),
         state,
         due: duty.clock.due_at.map(|t| format_time(t, &to.time_zone)),
-        link: duty.problem.as_ref().map(|p| config.problem_link(p.id)),
+        link: duty
+            .problem
+            .as_ref()
+            .map(|p| config.problem_link(p.id))
+            .or_else(|| duty.account.as_ref().map(|a| config.account_link(a.id))),
     }
 }

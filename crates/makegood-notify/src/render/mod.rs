@@ -1,5 +1,6 @@
 //! What goes on the wire for a notice: email messages, signed webhook JSON, chat text. Pure.
 
+mod account_red;
 mod customer_wrote;
 mod email;
 mod followup;

@@ -6,6 +6,7 @@
     reason = "a test helper that cannot do its job should fail the test loudly"
 )]
 
+mod account_red;
 mod common;
 mod customer_wrote;
 mod email;

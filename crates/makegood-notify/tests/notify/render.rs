@@ -98,6 +98,7 @@ fn a_morning_digest() {
                 problem: Some(problem()),
                 promise: None,
                 summary: "Update Customer Ltd on MG-12".into(),
+                account: None,
             },
             Duty {
                 kind: ClockKind::Promise,
@@ -106,6 +107,7 @@ fn a_morning_digest() {
                 problem: None,
                 promise: None,
                 summary: "Keep your promise to Bakery & Sons: <new menu>".into(),
+                account: None,
             },
         ],
     };

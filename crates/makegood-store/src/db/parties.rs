@@ -12,6 +12,8 @@ pub mod account {
         pub name: String,
         pub parent_id: Option<i64>,
         pub tier: Option<String>,
+        /// The member who looks after the account.
+        pub owner_id: Option<i64>,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

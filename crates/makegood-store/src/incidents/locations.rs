@@ -58,6 +58,7 @@ pub(crate) async fn import(
             name: Set(name),
             parent_id: Set(Some(parent.0)),
             tier: Set(tier),
+            owner_id: Set(None),
         }
         .insert(&txn)
         .await
@@ -80,6 +81,8 @@ pub(crate) async fn import(
         ids.push(AccountId(row.id));
     }
     insert_chunked(&txn, people, CONTACT_COLUMNS).await?;
+    let fresh: Vec<i64> = ids.iter().map(|a| a.0).collect();
+    crate::health::mark(&txn, &fresh).await?;
     txn.commit().await.db()?;
     Ok(ids)
 }

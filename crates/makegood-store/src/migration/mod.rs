@@ -15,6 +15,7 @@ mod m0010_incidents;
 mod m0011_inbound;
 mod m0012_customer;
 mod m0013_reports;
+mod m0014_failures_and_health;
 
 use sea_orm_migration::prelude::*;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_inbound::Migration),
             Box::new(m0012_customer::Migration),
             Box::new(m0013_reports::Migration),
+            Box::new(m0014_failures_and_health::Migration),
         ]
     }
 }

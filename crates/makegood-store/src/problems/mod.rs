@@ -73,6 +73,7 @@ pub(crate) async fn append_as_of<C: ConnectionTrait>(
     if let Some(subject) = problem.or(promise.map(|p| -p)) {
         crate::reports::mark_dirty(c, subject).await?;
     }
+    crate::health::mark_event(c, problem, promise).await?;
     notices::on_event(c, row, kind, micros(now).max(at)).await?;
     Ok(at)
 }
@@ -381,6 +382,8 @@ pub(crate) async fn update(
         changes.next_warn_at = Set(to_db_opt(next.warn_at));
         changes.next_due_at = Set(to_db_opt(next.due_at));
         save_if_current(&txn, &row, changes).await?;
+        // Accounts it no longer affects are stale too (those it affects are marked below).
+        crate::health::mark(&txn, &current_accounts).await?;
         set_links(&txn, row.id, new_accounts, new_stakeholders).await?;
         append(
             &txn,

@@ -12,11 +12,10 @@ mod drain;
 mod load;
 mod read;
 mod sql;
-mod zone;
+pub(crate) mod zone;
 
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
-use makegood_domain::{FailureLevel, Month, Report, ReportFilter};
+use makegood_domain::{Month, Report, ReportFilter};
 use sea_orm::ConnectionTrait;
 
 use crate::error::DbResult;
@@ -36,16 +35,6 @@ pub(crate) async fn mark_dirty<C: ConnectionTrait>(c: &C, subject: i64) -> Resul
     ));
     q.execute(c).await?;
     Ok(())
-}
-
-/// The failure log's entries in the period by level (filtered by who logged them). Zeros
-/// until the failure log lands; the lead rewires this to `failures::counts` at the merge.
-pub(crate) async fn failure_counts<C: ConnectionTrait>(
-    _c: &C,
-    _filter: &ReportFilter,
-    _zone: &TimeZone,
-) -> Result<Vec<(FailureLevel, u64)>> {
-    Ok(Vec::new())
 }
 
 /// Open promises whose due time has passed count as broken before the scheduler records

@@ -51,7 +51,7 @@ pub(crate) async fn report<C: ConnectionTrait>(
             .collect()
     };
     let labels = labels(c).await?;
-    let failures = super::failure_counts(c, filter, tz).await?;
+    let failures = crate::failures::counts(c, filter, tz).await?;
     let cx = Context {
         policies: &rules.policies,
         member_names: &member_names,

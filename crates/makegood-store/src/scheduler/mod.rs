@@ -30,6 +30,8 @@ pub(crate) async fn fire_due(store: &Store, now: Timestamp, limit: u64) -> Resul
     let surveys = crate::followup::send::send_due(store, now, limit).await?;
     // Recount what changed, so that reports rarely have anything left to do.
     crate::reports::drain(store, now, limit).await?;
+    // Health is derived, not an action: recomputed here but not counted.
+    crate::health::tick(store, now, limit).await?;
     Ok(fired + digests + surveys)
 }
 

@@ -70,6 +70,12 @@ pub const EXPORTED: &[&str] = &[
     "inbound_attachments",
     "portal_links",
     "surveys",
+    "failures",
+    // Health is recomputed from the rest, but its days are the trend and its red_since
+    // starts the review duty's clock: both history that cannot be derived again.
+    "account_health",
+    "account_health_days",
+    "account_reviews",
 ];
 
 /// Tables an export leaves out, with why: sign-ins and replay protection that should not
@@ -88,6 +94,10 @@ pub const SKIPPED: &[(&str, &str)] = &[
     ),
     ("report_dirty", "report aggregates: rebuilt after an import"),
     (
+        "health_dirty",
+        "accounts whose health is to be recomputed: all of them after an import",
+    ),
+    (
         "report_contrib",
         "report aggregates: rebuilt after an import",
     ),
@@ -99,10 +109,7 @@ pub const SKIPPED: &[(&str, &str)] = &[
         "report_labels",
         "report aggregates: rebuilt after an import",
     ),
-    (
-        "report_state",
-        "report aggregates: rebuilt after an import",
-    ),
+    ("report_state", "report aggregates: rebuilt after an import"),
 ];
 
 /// Tables that a fresh database already has a row in before anyone signs in (the default
@@ -276,6 +283,7 @@ impl Store {
 /// What an import leaves to be derived again once its rows are in.
 async fn after_import(store: &Store) -> Result<(), TransferError> {
     store.rebuild_reports().await?;
+    crate::health::mark_all(&store.db).await?;
     Ok(())
 }
 

@@ -26,7 +26,7 @@ store_test! {
         let cycle = AccountPatch { parent: Some(Some(berlin.id)), ..Default::default() };
         invalid(store.update_account(network.id, cycle).await, "parent");
         let renamed = store
-            .update_account(munich.id, AccountPatch { name: Some("München".into()), parent: Some(None), tier: Some(Some("gold".into())) })
+            .update_account(munich.id, AccountPatch { name: Some("München".into()), parent: Some(None), tier: Some(Some("gold".into())), owner: None })
             .await
             .unwrap();
         assert_eq!((renamed.name.as_str(), renamed.parent, renamed.tier.as_deref()), ("München", None, Some("gold")));

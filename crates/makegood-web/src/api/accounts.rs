@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use makegood_domain::text::limits;
-use makegood_domain::{Account, AccountId, Action};
+use makegood_domain::{Account, AccountId, Action, MemberId};
 use makegood_store::{AccountPatch, NewAccount};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
@@ -34,6 +34,9 @@ pub struct CreateAccount {
     #[schema(value_type = Option<i64>)]
     pub parent: Option<AccountId>,
     pub tier: Option<String>,
+    /// The member who looks after it (active, not a viewer).
+    #[schema(value_type = Option<i64>)]
+    pub owner: Option<MemberId>,
 }
 
 /// Fields to change; `null` clears `parent` or `tier`.
@@ -48,6 +51,10 @@ pub struct UpdateAccount {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub tier: Option<Option<String>>,
+    /// The member who looks after it (active, not a viewer); `null`: nobody in particular.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<i64>)]
+    pub owner: Option<Option<MemberId>>,
 }
 
 /// Lists accounts.
@@ -89,7 +96,7 @@ pub async fn create_account(
     let name = check.text("name", &body.name, limits::ORGANISATION_NAME);
     let tier = body.tier.map(|t| check.text("tier", &t, limits::TIER));
     check.finish()?;
-    let account = state
+    let mut account = state
         .store
         .create_account(NewAccount {
             name,
@@ -97,6 +104,13 @@ pub async fn create_account(
             tier,
         })
         .await?;
+    if let Some(owner) = body.owner {
+        let patch = AccountPatch {
+            owner: Some(Some(owner)),
+            ..AccountPatch::default()
+        };
+        account = state.store.update_account(account.id, patch).await?;
+    }
     Ok((StatusCode::CREATED, Json(account)))
 }
 
@@ -126,6 +140,7 @@ pub async fn update_account(
         name,
         parent: body.parent,
         tier,
+        owner: body.owner,
     };
     Ok(Json(
         state.store.update_account(AccountId(id), patch).await?,

@@ -6,8 +6,10 @@ pub mod contact_portal;
 pub mod contacts;
 pub mod deliveries;
 pub mod duties;
+pub mod failures;
 pub mod feed;
 pub mod followup;
+pub mod health;
 pub mod inbound;
 pub mod inbound_held;
 pub mod me;
@@ -168,5 +170,6 @@ fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inbound_held::dismiss_held_email));
     let v1 = v1.merge(followup::routes());
     let v1 = v1.merge(reports::routes());
+    let v1 = v1.merge(failures::routes()).merge(health::routes());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

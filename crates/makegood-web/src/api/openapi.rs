@@ -30,7 +30,7 @@ use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
         (name = "me"), (name = "members"), (name = "accounts"), (name = "contacts"), (name = "vendors"),
         (name = "problems"), (name = "promises"), (name = "duties"), (name = "policies"), (name = "tokens"),
         (name = "calendars"), (name = "webhooks"), (name = "deliveries"), (name = "remedies"),
-        (name = "playbooks"), (name = "preventions"), (name = "vendor-promises")
+        (name = "playbooks"), (name = "preventions"), (name = "vendor-promises"), (name = "failures")
     )
 )]
 pub struct ApiDoc;

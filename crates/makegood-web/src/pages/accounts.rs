@@ -3,6 +3,7 @@
 mod detail;
 mod followup;
 mod forms;
+mod health;
 
 use askama::Template;
 use axum::Router;
@@ -32,6 +33,7 @@ pub fn routes() -> Router<AppState> {
             get(detail::account).post(detail::update_account),
         )
         .route("/accounts/{id}/contacts", post(detail::add_contact))
+        .route("/accounts/{id}/review", post(health::review))
         .route(
             "/accounts/{id}/contacts/{contact}/remove",
             post(detail::remove_contact),
@@ -43,6 +45,8 @@ pub fn routes() -> Router<AppState> {
 pub struct DirectoryQuery {
     q: Option<String>,
     cursor: Option<String>,
+    /// `name` sorts by name; anything else (the default) by health, worst first.
+    sort: Option<String>,
 }
 
 /// One account in the directory.
@@ -52,6 +56,8 @@ struct Entry {
     parent: Option<(i64, String)>,
     tier: String,
     open_problems: u64,
+    /// Score, band class and band word.
+    health: Option<(u8, &'static str, &'static str)>,
 }
 
 /// An option of the parent `<select>`.
@@ -73,6 +79,9 @@ struct DirectoryPage {
     form: AccountForm,
     parents: Vec<ParentChoice>,
     errors: FieldErrors,
+    by_name: bool,
+    sort_name: String,
+    sort_health: String,
 }
 
 /// Accounts to choose a parent from, `selected` marked; `except` (the account itself) left out.
@@ -113,16 +122,22 @@ async fn directory(
     user.require(Action::Read, None)?;
     let search = q.q.unwrap_or_default();
     let cursor = q.cursor.filter(|c| !c.is_empty());
-    let page = state
-        .store
-        .search_accounts(
-            Some(search.as_str()),
-            &PageRequest {
-                cursor: cursor.clone(),
-                limit: Some(PAGE_SIZE),
-            },
-        )
-        .await?;
+    let by_name = q.sort.as_deref() == Some("name");
+    let request = PageRequest {
+        cursor: cursor.clone(),
+        limit: Some(PAGE_SIZE),
+    };
+    let page = if by_name {
+        state
+            .store
+            .search_accounts(Some(search.as_str()), &request)
+            .await?
+    } else {
+        state
+            .store
+            .search_accounts_by_health(Some(search.as_str()), &request, state.now())
+            .await?
+    };
     let parents = parent_choices(state, &form.parent, None).await?;
     let name_of = |id: AccountId| {
         parents
@@ -139,18 +154,23 @@ async fn directory(
             name: e.account.name,
             tier: e.account.tier.unwrap_or_default(),
             open_problems: e.open_problems,
+            health: e.health.map(|h| (h.score, h.band.as_str(), h.band.label())),
         })
         .collect();
-    let href = |cursor: Option<&str>| {
+    let link = |cursor: Option<&str>, by_name: bool| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         if !search.is_empty() {
             query.append_pair("q", &search);
+        }
+        if by_name {
+            query.append_pair("sort", "name");
         }
         if let Some(cursor) = cursor {
             query.append_pair("cursor", cursor);
         }
         format!("/accounts?{}", query.finish())
     };
+    let href = |cursor: Option<&str>| link(cursor, by_name);
     Ok(DirectoryPage {
         chrome: user.chrome("accounts"),
         next: page.next_cursor.as_deref().map(|c| href(Some(c))),
@@ -161,6 +181,9 @@ async fn directory(
         form,
         parents,
         errors,
+        by_name,
+        sort_name: link(None, true),
+        sort_health: link(None, false),
     })
 }
 

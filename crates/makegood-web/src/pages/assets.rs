@@ -24,6 +24,7 @@ const CSS: &str = concat!(
     include_str!("../../assets/css/signals.css"),
     include_str!("../../assets/css/portal.css"),
     include_str!("../../assets/css/reports.css"),
+    include_str!("../../assets/css/health.css"),
 );
 const JS: &str = include_str!("../../assets/app.js");
 

@@ -6,6 +6,7 @@
 mod accounts;
 mod assets;
 mod deliveries;
+mod failures;
 mod invite;
 mod login;
 mod me;
@@ -60,6 +61,7 @@ pub fn router() -> Router<AppState> {
         .merge(invite::routes())
         .merge(vendors::routes())
         .merge(reports::routes())
+        .merge(failures::routes())
 }
 
 /// Renders a template with `status`, or a plain 500 if rendering fails.

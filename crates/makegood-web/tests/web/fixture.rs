@@ -69,6 +69,8 @@ pub struct World {
     pub preventions: crate::prevention::Preventions,
     /// An inbound email held for review (from a stranger, about `problem`).
     pub held: i64,
+    /// A failure log entry and a red account.
+    pub insight: crate::health_fixture::Insight,
 }
 
 /// An alert to `to`, as the scheduler would write it.
@@ -268,8 +270,10 @@ impl World {
         let preventions =
             crate::prevention::Preventions::new(app, team, &supervisors_problem, &vendor).await;
         let held = crate::customer_signals::held(app, &problem).await;
+        let insight = crate::health_fixture::Insight::new(app, team).await;
         Self {
             held,
+            insight,
             remedies,
             playbook,
             spare_playbook,

@@ -79,6 +79,7 @@ pub fn cases() -> Vec<Case> {
     cases.extend(crate::route_table_customer_signals::cases());
     cases.extend(crate::route_table_customer_portal::cases());
     cases.extend(crate::route_table_reports::cases());
+    cases.extend(crate::route_table_health::cases());
     cases
 }
 

@@ -109,6 +109,75 @@ impl Demo<'_> {
                 n += 1;
             }
         }
+        self.failure_log(team).await
+    }
+
+    /// What the team logged as it tried things: many early failures, cheap and instructive;
+    /// the broken promises count in at the top by themselves.
+    async fn failure_log(&self, team: [MemberId; 4]) -> anyhow::Result<()> {
+        use makegood_domain::FailureLevel::{Idea, Mockup, Pilot, Prototype};
+        let entries = [
+            (
+                Idea,
+                "A shared inbox instead of one owner per problem",
+                "Nobody answered: everyone thought someone else had it.",
+            ),
+            (
+                Idea,
+                "Automatic apology emails on every new problem",
+                "Customers could tell they were canned; a written first update works better.",
+            ),
+            (
+                Idea,
+                "A weekly status digest for every account",
+                "Too slow for anything urgent; per-problem updates stay.",
+            ),
+            (
+                Prototype,
+                "A chatbot triaging incoming complaints",
+                "It misread upset customers as routine; people read every message.",
+            ),
+            (
+                Prototype,
+                "SMS alerts for promise warnings",
+                "Too noisy at night; email plus the Today list is enough.",
+            ),
+            (
+                Prototype,
+                "A cost calculator for remedies",
+                "Fixed amounts per kind were simpler and fairer.",
+            ),
+            (
+                Mockup,
+                "A customer-facing status page per account",
+                "Customers wanted a person, not a page; the portal shows our updates instead.",
+            ),
+            (
+                Mockup,
+                "A traffic-light board of every open problem",
+                "Hid the one thing due next; the duties list sorts by urgency.",
+            ),
+            (
+                Pilot,
+                "Promising fix dates on the first call, with three clients",
+                "Dates given before diagnosis slipped: promise the next update, then the fix.",
+            ),
+            (
+                Pilot,
+                "Remote fixes without telling the client first, with two clients",
+                "They felt bypassed; always say what we are about to do.",
+            ),
+        ];
+        for (i, (level, what, lesson)) in entries.into_iter().enumerate() {
+            let months_ago = MONTHS - i64::try_from(i).unwrap_or(0);
+            let actor = Actor {
+                member: team[i % team.len()],
+                now: ago(self.now, months_ago * 30 * D - 5 * D),
+            };
+            let fields = makegood_domain::failure::FailureFields::new(level, what, lesson, None)
+                .map_err(|e| anyhow::anyhow!("demo failure entry: {e:?}"))?;
+            self.store.log_failure(actor, fields).await?;
+        }
         Ok(())
     }
 

@@ -94,6 +94,11 @@ struct AccountPage {
     parents: Vec<ParentChoice>,
     /// Follow-up answers and outcomes.
     followup: super::followup::AccountFollowUp,
+    /// Who looks after it.
+    owner_name: Option<String>,
+    /// Members who may own it, for the edit form.
+    owners: Vec<ParentChoice>,
+    health: super::health::HealthPanel,
 }
 
 fn page_of(cursor: Option<String>) -> PageRequest {
@@ -180,6 +185,11 @@ async fn build(
         .filter(|r| r.kept + r.renegotiated + r.broken + r.released + r.open > 0);
     let names = Names::of(store, &promises.items).await?;
     let followup = super::followup::load(state, user, account.id).await?;
+    let owner_name = match account.owner {
+        Some(o) => Some(store.member(o).await?.name),
+        None => None,
+    };
+    let health = super::health::panel(state, user, &account, now).await?;
     let link = |key: &str, cursor: &str| {
         let mut query = form_urlencoded::Serializer::new(String::new());
         query.append_pair(key, cursor);
@@ -189,7 +199,9 @@ async fn build(
         name: account.name.clone(),
         parent: account.parent.map(|p| p.0.to_string()).unwrap_or_default(),
         tier: account.tier.clone().unwrap_or_default(),
+        owner: account.owner.map(|o| o.0.to_string()).unwrap_or_default(),
     });
+    let edit_owner = edit.owner.clone();
     Ok(AccountPage {
         chrome: user.chrome("accounts"),
         id,
@@ -240,6 +252,9 @@ async fn build(
         contact: forms.contact,
         contact_errors: forms.contact_errors,
         followup,
+        owners: super::health::owner_choices(state, &edit_owner).await?,
+        owner_name,
+        health,
     })
 }
 
@@ -334,12 +349,14 @@ pub async fn update_account(
 ) -> Result<Response, PageError> {
     user.require(Action::ManageParties, None)?;
     state.store.account(AccountId(id)).await?;
-    let outcome = match form.parse() {
-        Ok((name, parent, tier)) => {
+    let parsed = form.parse().and_then(|fields| Ok((fields, form.owner()?)));
+    let outcome = match parsed {
+        Ok(((name, parent, tier), owner)) => {
             let patch = AccountPatch {
                 name: Some(name),
                 parent: Some(parent),
                 tier: Some(tier),
+                owner: Some(owner),
             };
             field_errors(state.store.update_account(AccountId(id), patch).await)?
         }

@@ -50,9 +50,26 @@ pub struct AccountForm {
     /// An account id, or empty for none.
     pub parent: String,
     pub tier: String,
+    /// A member id, or empty for nobody in particular (only the edit form shows it).
+    pub owner: String,
 }
 
 impl AccountForm {
+    /// The owner chosen: `None` for nobody, or the errors beside the field.
+    pub fn owner(&self) -> Result<Option<makegood_domain::MemberId>, FieldErrors> {
+        match self.owner.trim() {
+            "" => Ok(None),
+            id => id
+                .parse::<i64>()
+                .map(|id| Some(makegood_domain::MemberId(id)))
+                .map_err(|_| {
+                    let mut errors = FieldErrors::default();
+                    errors.push("owner", "choose a member from the list, or nobody");
+                    errors
+                }),
+        }
+    }
+
     /// Name, parent and tier, or the errors beside the fields.
     pub fn parse(&self) -> Result<(String, Option<AccountId>, Option<String>), FieldErrors> {
         let mut check = Check::default();
@@ -127,11 +144,19 @@ mod tests {
             name: "  ".into(),
             parent: "x".into(),
             tier: "t".repeat(60),
+            owner: "nobody".into(),
         };
         let errors = form.parse().err().unwrap_or_default();
         for field in ["name", "parent", "tier"] {
             assert!(errors.get(field).is_some(), "{field}: {errors:?}");
         }
+        assert!(
+            form.owner()
+                .err()
+                .unwrap_or_default()
+                .get("owner")
+                .is_some()
+        );
         let contact = ContactForm {
             name: "Ann".into(),
             email: "not an email".into(),

@@ -288,6 +288,7 @@ pub fn clock_word(kind: ClockKind) -> &'static str {
         ClockKind::Check => "Check the corrective action worked",
         ClockKind::VendorPromise => "The vendor's promise",
         ClockKind::Call => "Call the customer",
+        ClockKind::Review => "Review the account",
     }
 }
 

@@ -56,6 +56,13 @@ impl DutyRow {
                 (format!("/problems/{n}#vendor-promises"), "Chase the vendor")
             }
             (ClockKind::Call, Some(n)) => (format!("/problems/{n}#call"), "Call them"),
+            (ClockKind::Review, _) => (
+                duty.account.as_ref().map_or_else(
+                    || "/accounts".to_owned(),
+                    |a| format!("/accounts/{}#health", a.id),
+                ),
+                "Review the account",
+            ),
             (
                 ClockKind::Fix
                 | ClockKind::Tell

@@ -388,6 +388,13 @@ impl Store {
     pub async fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
         outbox::delivered(self, id, now).await
     }
+    /// Records the pending messages about `problems` as delivered when they were queued,
+    /// without sending them: for a history loaded after the fact (the demo's past year), whose
+    /// mail went out long ago.
+    pub async fn settle_past_deliveries(&self, problems: &[ProblemId]) -> Result<u64> {
+        let ids: Vec<i64> = problems.iter().map(|p| p.0).collect();
+        outbox::delivered_when_queued(self, &ids).await
+    }
     /// Records a failed attempt: tried again after an exponential backoff, or failed for good
     /// when `permanent` or after too many attempts. Returns the new status.
     pub async fn mark_failed(

@@ -147,6 +147,25 @@ pub(crate) async fn delivered(store: &Store, id: i64, now: Timestamp) -> Result<
     Ok(())
 }
 
+/// Records every pending message about `problems` as delivered when it was queued.
+pub(crate) async fn delivered_when_queued(store: &Store, problems: &[i64]) -> Result<u64> {
+    let done = outbox::Entity::update_many()
+        .col_expr(
+            outbox::Column::Status,
+            Expr::value(name_of(&DeliveryStatus::Delivered)),
+        )
+        .col_expr(
+            outbox::Column::DeliveredAt,
+            Expr::col(outbox::Column::CreatedAt).into(),
+        )
+        .filter(outbox::Column::ProblemId.is_in(problems.iter().copied()))
+        .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))
+        .exec(&store.db)
+        .await
+        .db()?;
+    Ok(done.rows_affected)
+}
+
 pub(crate) async fn failed(
     store: &Store,
     id: i64,

@@ -97,6 +97,7 @@ impl Demo<'_> {
             .vendor("Cloudline Hosting", "support@cloudline.example")
             .await?;
         let mut n = 0;
+        let mut past = Vec::new();
         for months_ago in (1..=MONTHS).rev() {
             // 0 in the first month of the story, MONTHS - 1 in the last: how much was learned.
             let learned = MONTHS - months_ago;
@@ -104,11 +105,15 @@ impl Demo<'_> {
                 let customer = &customers[n % customers.len()];
                 let owner = team[n % team.len()];
                 let start = ago(self.now, months_ago * 30 * D - slot * 9 * D - 10 * H);
-                self.past_problem(customer, (owner, team[2]), vendor, start, learned, slot)
+                let problem = self
+                    .past_problem(customer, (owner, team[2]), vendor, start, learned, slot)
                     .await?;
+                past.push(problem);
                 n += 1;
             }
         }
+        // Their mail went out at the time, not when the demo first serves.
+        self.store.settle_past_deliveries(&past).await?;
         self.failure_log(team).await
     }
 
@@ -205,7 +210,7 @@ impl Demo<'_> {
         start: Timestamp,
         learned: i64,
         slot: i64,
-    ) -> anyhow::Result<()> {
+    ) -> anyhow::Result<ProblemId> {
         let severity = [Severity::Major, Severity::Minor, Severity::Critical][slot as usize];
         let origin =
             [Origin::Ours, Origin::Vendor, Origin::Customer][(learned + slot) as usize % 3];
@@ -265,10 +270,11 @@ impl Demo<'_> {
             steps.push((due + SignedDuration::from_hours(46), Step::Keep));
         }
         if ending == Ending::Broken {
+            // Broken, but not in silence: the customer heard before the date passed.
             steps.push((
-                due + SignedDuration::from_hours(2),
+                due - SignedDuration::from_mins(30),
                 Step::Update(
-                    "We missed the date we gave you; we are sorry, and here is where it stands.",
+                    "We will not make the date we gave you; we are sorry. Here is where it stands.",
                 ),
             ));
         }
@@ -386,7 +392,7 @@ impl Demo<'_> {
         for (at, step) in steps {
             self.take(&mut past, at, step).await?;
         }
-        Ok(())
+        Ok(problem)
     }
 
     async fn account_name(&self, customer: &Customer) -> anyhow::Result<String> {

@@ -156,7 +156,7 @@ pub(crate) async fn delivered_when_queued(store: &Store, problems: &[i64]) -> Re
         )
         .col_expr(
             outbox::Column::DeliveredAt,
-            Expr::col(outbox::Column::CreatedAt).into(),
+            Expr::col(outbox::Column::CreatedAt),
         )
         .filter(outbox::Column::ProblemId.is_in(problems.iter().copied()))
         .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))

@@ -43,6 +43,9 @@ describe('Reports', () => {
         await page.locator('#promises p.headline').innerText(),
         /^\d+ of \d+ promises? kept on time/,
       );
+      // The demo's year at a glance: eight promises broken (seven of them early in the year,
+      // two without a word), then none once the team learned.
+      assert.match(await page.locator('#promises p.headline').innerText(), /8 broken, 2 of them without notice/);
       // The promise level is the one highlighted in the hierarchy of failure.
       assert.match(await page.locator('#failures tr.highlight').innerText(), /Promise to a customer/);
       await inspect(page, `reports-${viewport}`);
@@ -56,14 +59,14 @@ describe('Reports', () => {
       assert.match((await csv.text()).split('\n')[0], /^month,kept,renegotiated/);
 
       // An account by name, not from a 760-item list; a name that matches none is refused beside it.
-      await page.getByLabel('Account').fill('no such account anywhere');
+      await page.getByRole('searchbox', { name: 'Account' }).fill('no such account anywhere');
       await page.getByRole('button', { name: 'Show the report' }).click();
       await page.locator('#account-error').waitFor();
       assert.match(await page.locator('#account-error').innerText(), /no account name contains/);
-      assert.equal(await page.getByLabel('Account').inputValue(), 'no such account anywhere');
+      assert.equal(await page.getByRole('searchbox', { name: 'Account' }).inputValue(), 'no such account anywhere');
       await inspect(page, `reports-${viewport}-error`);
 
-      await page.getByLabel('Account').fill('Harbor Freight Logistics');
+      await page.getByRole('searchbox', { name: 'Account' }).fill('Harbor Freight Logistics');
       await page.getByRole('button', { name: 'Show the report' }).click();
       await page.waitForURL((url) => url.searchParams.get('account') === 'Harbor Freight Logistics');
       await page.getByText('only the account Harbor Freight Logistics').waitFor();

@@ -59,6 +59,9 @@ enum Step {
         due: Timestamp,
     },
     PreventionDone,
+    PreventionRevised {
+        due: Timestamp,
+    },
     PreventionChecked {
         effective: bool,
     },
@@ -331,12 +334,20 @@ impl Demo<'_> {
             steps.push((done, Step::PreventionDone));
             let check = done + SignedDuration::from_hours(14 * 24 + 1);
             if check < self.now {
-                steps.push((
-                    check,
-                    Step::PreventionChecked {
-                        effective: learned >= 3,
-                    },
-                ));
+                let effective = learned >= 3;
+                steps.push((check, Step::PreventionChecked { effective }));
+                if !effective {
+                    // Found wanting: a better action, done within a fortnight, and effective.
+                    let again = check + SignedDuration::from_hours(10 * 24);
+                    let due = check + SignedDuration::from_hours(14 * 24);
+                    steps.push((
+                        check + SignedDuration::from_hours(2),
+                        Step::PreventionRevised { due },
+                    ));
+                    steps.push((again, Step::PreventionDone));
+                    let recheck = again + SignedDuration::from_hours(14 * 24 + 1);
+                    steps.push((recheck, Step::PreventionChecked { effective: true }));
+                }
             }
         }
         // A stable sort: steps at the same time keep the order they were listed in.
@@ -521,6 +532,14 @@ impl Demo<'_> {
             Step::PreventionDone => {
                 if let Some(id) = past.prevention {
                     self.store.mark_prevention_done(actor, id, None).await?;
+                }
+            }
+            Step::PreventionRevised { due } => {
+                if let Some(id) = past.prevention {
+                    let action = "Test every release against a copy of the customer's setup";
+                    self.store
+                        .revise_prevention(actor, id, None, action, due)
+                        .await?;
                 }
             }
             Step::PreventionChecked { effective } => {

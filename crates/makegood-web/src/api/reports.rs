@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::auth::CurrentMember;
-use crate::error::AppError;
+use crate::error::{AppError, FieldError};
 use crate::extract::{Json, Path, Query};
 use crate::pages::reports::filter::{AccountBy, ReportsQuery};
 use crate::pages::reports::tables::Table;
@@ -68,7 +68,33 @@ impl From<ReportParams> for ReportsQuery {
     }
 }
 
+impl ReportParams {
+    /// Parameters given with no value (`?to=`): the page's form may send those, the API
+    /// asks for the parameter to be left out instead.
+    fn empty(&self) -> Vec<FieldError> {
+        let given = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("member", &self.member),
+            ("account", &self.account),
+            ("severity", &self.severity),
+            ("origin", &self.origin),
+        ];
+        given
+            .into_iter()
+            .filter(|(_, v)| v.as_deref().is_some_and(|v| v.trim().is_empty()))
+            .map(|(field, _)| {
+                FieldError::new(field, "is empty; leave the parameter out for the default")
+            })
+            .collect()
+    }
+}
+
 async fn report_for(state: &AppState, params: ReportParams) -> Result<Report, AppError> {
+    let empty = params.empty();
+    if !empty.is_empty() {
+        return Err(AppError::Validation(empty));
+    }
     let query = ReportsQuery::from(params);
     let checked = check(state, &query, AccountBy::Id)
         .await?

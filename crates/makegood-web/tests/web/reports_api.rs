@@ -116,6 +116,16 @@ async fn a_filter_that_does_not_fit_names_each_parameter(backend: Backend) {
         too_long.text
     );
 
+    // A parameter given with no value is refused, not read as the default.
+    let empty = app.get("/api/v1/reports?to=&severity=", &admin).await;
+    empty.problem(422);
+    assert_eq!(empty.fields(), ["to", "severity"], "{}", empty.text);
+    assert!(
+        empty.text.contains("leave the parameter out"),
+        "{}",
+        empty.text
+    );
+
     let unknown = app.get("/api/v1/reports?form=2026-01", &admin).await;
     unknown.problem(400);
     assert!(unknown.text.contains("form"), "{}", unknown.text);

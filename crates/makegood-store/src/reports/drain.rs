@@ -156,21 +156,13 @@ async fn insert_contribs<'a, C: ConnectionTrait>(
     let rows: Vec<(i64, String)> = rows
         .map(|(id, items)| (*id, tally::encode(items)))
         .collect();
-    for chunk in rows.chunks(ROWS) {
-        let mut sql = Sql::new(c);
-        sql.push("INSERT INTO report_contrib (subject, data) VALUES ");
-        for (i, (id, data)) in chunk.iter().enumerate() {
-            let a = sql.bind(*id);
-            let b = sql.bind(data.clone());
-            sql.push(if i > 0 { ", (" } else { "(" })
-                .push(&a)
-                .push(", ")
-                .push(&b)
-                .push(")");
-        }
-        sql.execute(c).await?;
-    }
-    Ok(())
+    insert_pairs(
+        c,
+        "INSERT INTO report_contrib (subject, data) VALUES ",
+        &rows,
+        "",
+    )
+    .await
 }
 
 /// Remembers the cause categories the subjects' recurrences name.
@@ -185,19 +177,36 @@ async fn labels<'a, C: ConnectionTrait>(
         }
     }
     let labels: Vec<(i64, String)> = labels.into_iter().collect();
-    for chunk in labels.chunks(ROWS) {
+    insert_pairs(
+        c,
+        "INSERT INTO report_labels (label_key, label) VALUES ",
+        &labels,
+        " ON CONFLICT (label_key) DO NOTHING",
+    )
+    .await
+}
+
+/// Writes `(key, text)` rows with multi-row `INSERT`s of at most [`ROWS`]: `head` the
+/// statement up to `VALUES `, `tail` what follows the rows.
+async fn insert_pairs<C: ConnectionTrait>(
+    c: &C,
+    head: &str,
+    rows: &[(i64, String)],
+    tail: &str,
+) -> Result<()> {
+    for chunk in rows.chunks(ROWS) {
         let mut sql = Sql::new(c);
-        sql.push("INSERT INTO report_labels (label_key, label) VALUES ");
-        for (i, (key, label)) in chunk.iter().enumerate() {
+        sql.push(head);
+        for (i, (key, text)) in chunk.iter().enumerate() {
             let a = sql.bind(*key);
-            let b = sql.bind(label.clone());
+            let b = sql.bind(text.clone());
             sql.push(if i > 0 { ", (" } else { "(" })
                 .push(&a)
                 .push(", ")
                 .push(&b)
                 .push(")");
         }
-        sql.push(" ON CONFLICT (label_key) DO NOTHING");
+        sql.push(tail);
         sql.execute(c).await?;
     }
     Ok(())

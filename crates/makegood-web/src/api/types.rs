@@ -142,6 +142,8 @@ pub struct TokenBody {
     pub created_at: Timestamp,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_used_at: Option<Timestamp>,
+    /// `read`: GET and HEAD only; `write`: whatever the member's role allows.
+    pub scope: makegood_domain::TokenScope,
 }
 
 impl From<ApiToken> for TokenBody {
@@ -152,6 +154,7 @@ impl From<ApiToken> for TokenBody {
             name: t.name,
             created_at: t.created_at,
             last_used_at: t.last_used_at,
+            scope: t.scope,
         }
     }
 }

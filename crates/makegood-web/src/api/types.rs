@@ -248,8 +248,6 @@ pub fn problem_key(key: &str) -> Result<ProblemKey, AppError> {
 
 /// Resolves a path segment naming a problem to its id.
 pub async fn problem_id(state: &AppState, key: &str) -> Result<ProblemId, AppError> {
-    match problem_key(key)? {
-        ProblemKey::Id(id) => Ok(id),
-        number @ ProblemKey::Number(_) => Ok(find_problem(state, number).await?.problem.id),
-    }
+    // An id is looked up too: a guessed one must be a 404, not an empty list of nothing's.
+    Ok(find_problem(state, problem_key(key)?).await?.problem.id)
 }

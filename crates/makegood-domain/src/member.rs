@@ -151,7 +151,9 @@ impl Default for Preferences {
 
 /// What an API token may be used for: reading only, or also changing things (within what its
 /// member's role allows either way).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TokenScope {
     /// GET and HEAD only; every change is refused.
@@ -239,4 +241,3 @@ mod tests {
         assert!(!valid_time_zone("Mars/Olympus"));
     }
 }
-

@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use makegood_domain::{
     AccountId, CalendarSpec, Channel, Clock, ClockState, ContactId, Email, MemberId, Money, Notice,
-    Origin, Problem, ProblemId, Promise, PromiseStatus, Role, Severity, Status, TokenScope, VendorId,
+    Origin, Problem, ProblemId, Promise, PromiseStatus, Role, Severity, Status, TokenScope,
+    VendorId,
 };
 use serde::Serialize;
 

@@ -32,7 +32,10 @@ fn token(db: &str, args: &[&str]) -> (String, String) {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
-    (String::from_utf8(out.stdout).unwrap().trim().to_owned(), stderr)
+    (
+        String::from_utf8(out.stdout).unwrap().trim().to_owned(),
+        stderr,
+    )
 }
 
 #[test]
@@ -40,7 +43,13 @@ fn read_only_tokens_read_and_are_refused_changes() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("mg.db").display());
     let mut init = makegood(&db)
-        .args(["init", "--organisation", "Northwind", "--name", "Alex Morgan"])
+        .args([
+            "init",
+            "--organisation",
+            "Northwind",
+            "--name",
+            "Alex Morgan",
+        ])
         .args(["--email", EMAIL, "--password-stdin"])
         .stdin(Stdio::piped())
         .spawn()
@@ -79,7 +88,10 @@ fn read_only_tokens_read_and_are_refused_changes() {
         (status, response.json::<Value>().unwrap_or(Value::Null))
     };
 
-    assert_eq!(call(reqwest::Method::GET, "/api/v1/me", &reader, None).0, 200);
+    assert_eq!(
+        call(reqwest::Method::GET, "/api/v1/me", &reader, None).0,
+        200
+    );
     let (status, refused) = call(
         reqwest::Method::POST,
         "/api/v1/accounts",

@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use makegood_domain::{Action, TokenScope};
 use makegood_domain::text::limits;
+use makegood_domain::{Action, TokenScope};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -62,7 +62,8 @@ pub async fn create_token(
     let mut check = Check::default();
     let name = check.text("name", &body.name, limits::TOKEN_NAME);
     check.finish()?;
-    let (token, secret) = issue_api_token(&state.store, me.id(), &name, body.scope, state.now()).await?;
+    let (token, secret) =
+        issue_api_token(&state.store, me.id(), &name, body.scope, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {

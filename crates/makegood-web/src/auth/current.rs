@@ -16,13 +16,9 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 #[derive(Clone, Debug)]
 pub enum Credential {
     /// An API token, which may be read-only.
-    Token {
-        scope: TokenScope,
-    },
+    Token { scope: TokenScope },
     /// A browser session, with its CSRF token.
-    Session {
-        csrf: String,
-    },
+    Session { csrf: String },
 }
 
 /// The signed-in member making this request.

@@ -25,7 +25,8 @@ backend_tests!(
 );
 
 /// The detail of the refusal of a change with a read-only token.
-pub const READ_ONLY: &str = "this API token is read-only; create a read-write token to change things";
+pub const READ_ONLY: &str =
+    "this API token is read-only; create a read-write token to change things";
 
 /// The whole organisation as exported: equal before and after means nothing changed.
 pub async fn snapshot(app: &TestApp) -> Vec<u8> {
@@ -52,7 +53,10 @@ pub async fn settle(app: &TestApp, world: &World, team: &Team) {
 
 /// The lines of two snapshots that differ (empty when nothing changed).
 pub fn changes(before: &[u8], after: &[u8]) -> String {
-    let (before, after) = (String::from_utf8_lossy(before), String::from_utf8_lossy(after));
+    let (before, after) = (
+        String::from_utf8_lossy(before),
+        String::from_utf8_lossy(after),
+    );
     let old: Vec<&str> = before.lines().collect();
     let new: Vec<&str> = after.lines().collect();
     let mut out = Vec::new();
@@ -131,7 +135,9 @@ async fn a_read_only_token_reads_what_its_role_may_and_changes_nothing(backend: 
         // not a change made with the token.
         for case in &reads {
             let path = (case.path)(&c);
-            let r = app.request(case.method, &path, None, Some(&reader.token)).await;
+            let r = app
+                .request(case.method, &path, None, Some(&reader.token))
+                .await;
             let what = format!("GET {path} read-only as {}", role.as_str());
             if case.allowed.contains(&role) {
                 assert!(r.status.is_success(), "{what}: {} {}", r.status, r.text);
@@ -206,7 +212,10 @@ async fn read_only_tokens_are_made_by_the_api_and_listed_with_their_scope(backen
     let plain = app
         .post("/api/v1/tokens", json!({"name": "laptop"}), &agent)
         .await;
-    assert_eq!(plain.json["token"]["scope"], "write", "read-write by default");
+    assert_eq!(
+        plain.json["token"]["scope"], "write",
+        "read-write by default"
+    );
     let unknown = app
         .post(
             "/api/v1/tokens",
@@ -289,7 +298,9 @@ async fn stranger(app: &TestApp, team: &Team) -> (String, i64) {
         .unwrap()
         .secret;
     let mut jar = Jar::default();
-    let page = jar.send(app, "GET", &format!("/portal/link/{secret}"), &[]).await;
+    let page = jar
+        .send(app, "GET", &format!("/portal/link/{secret}"), &[])
+        .await;
     assert_eq!(page.status.as_u16(), 200, "{}", page.text);
     let csrf = csrf_of(&page);
     let signed = jar
@@ -427,15 +438,20 @@ async fn a_portal_contact_gets_nothing_from_the_team_api_and_404_for_another_acc
     }
     // Every portal route of another account's problem: the 404 of a missing one.
     let theirs = world.problem.problem.id.0;
-    let mut jar = Jar(
-        cookies
-            .split("; ")
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
-            .collect(),
+    let mut jar = Jar(cookies
+        .split("; ")
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect());
+    let mine = jar
+        .send(&app, "GET", &format!("/portal/problems/{own}"), &[])
+        .await;
+    assert_eq!(
+        mine.status.as_u16(),
+        200,
+        "their own problem: {}",
+        mine.text
     );
-    let mine = jar.send(&app, "GET", &format!("/portal/problems/{own}"), &[]).await;
-    assert_eq!(mine.status.as_u16(), 200, "their own problem: {}", mine.text);
     let csrf = csrf_of(&mine);
     let missing = jar.send(&app, "GET", "/portal/problems/999999", &[]).await;
     let other = jar
@@ -452,7 +468,12 @@ async fn a_portal_contact_gets_nothing_from_the_team_api_and_404_for_another_acc
     ];
     for action in ["reply", "confirm", "survey"] {
         let missing = jar
-            .send(&app, "POST", &format!("/portal/problems/999999/{action}"), &form)
+            .send(
+                &app,
+                "POST",
+                &format!("/portal/problems/999999/{action}"),
+                &form,
+            )
             .await;
         let other = jar
             .send(
@@ -541,7 +562,11 @@ async fn guessed_ids_are_404_on_every_id_bearing_route(backend: Backend) {
             checked += 1;
         }
     }
-    assert!(wrong.is_empty(), "guessed ids answered:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "guessed ids answered:\n{}",
+        wrong.join("\n")
+    );
     assert!(checked > 100, "only {checked} id-bearing checks");
     let changed = changes(&before, &snapshot(&app).await);
     assert!(changed.is_empty(), "a guessed id changed:\n{changed}");
@@ -550,14 +575,23 @@ async fn guessed_ids_are_404_on_every_id_bearing_route(backend: Backend) {
 async fn another_members_token_is_not_found_and_keeps_working(backend: Backend) {
     let (app, admin) = TestApp::new(backend).await;
     let team = Team::new(&app, admin).await;
-    let admins = app.store.list_api_tokens(Some(team.admin.member.id)).await.unwrap();
+    let admins = app
+        .store
+        .list_api_tokens(Some(team.admin.member.id))
+        .await
+        .unwrap();
     let theirs = admins[0].id;
     for role in [Role::Supervisor, Role::Agent, Role::Viewer] {
         let caller = team.get(role);
         // The API: another member's token is not found (not forbidden, which would say it
         // exists), the same as a missing one.
         let r = app
-            .request("DELETE", &format!("/api/v1/tokens/{theirs}"), None, Some(&caller.token))
+            .request(
+                "DELETE",
+                &format!("/api/v1/tokens/{theirs}"),
+                None,
+                Some(&caller.token),
+            )
             .await;
         let missing = app
             .request("DELETE", "/api/v1/tokens/999999", None, Some(&caller.token))
@@ -566,7 +600,9 @@ async fn another_members_token_is_not_found_and_keeps_working(backend: Backend) 
         assert_eq!(r.json["detail"], missing.json["detail"]);
         // The pages: My account revokes only one's own; the settings list is admins' only.
         let mut browser = app.browser(caller.member.clone()).await;
-        let own_page = browser.post(&format!("/me/tokens/{theirs}/revoke"), &[]).await;
+        let own_page = browser
+            .post(&format!("/me/tokens/{theirs}/revoke"), &[])
+            .await;
         assert_eq!(own_page.status.as_u16(), 404, "{}", own_page.text);
         let settings = browser
             .post(&format!("/settings/tokens/{theirs}/revoke"), &[])
@@ -590,12 +626,23 @@ async fn another_members_token_is_not_found_and_keeps_working(backend: Backend) 
             before
         );
         let feed = app
-            .request("DELETE", "/api/v1/me/calendar-feed", None, Some(&caller.token))
+            .request(
+                "DELETE",
+                "/api/v1/me/calendar-feed",
+                None,
+                Some(&caller.token),
+            )
             .await;
         assert!(feed.status.is_success(), "{}", feed.text);
     }
-    assert_eq!(app.get("/api/v1/me", &team.admin).await.status.as_u16(), 200);
-    assert!(app.store.api_token(theirs).await.is_ok(), "still not revoked");
+    assert_eq!(
+        app.get("/api/v1/me", &team.admin).await.status.as_u16(),
+        200
+    );
+    assert!(
+        app.store.api_token(theirs).await.is_ok(),
+        "still not revoked"
+    );
 }
 
 fn merge(mut base: Value, over: Value) -> Value {
@@ -614,20 +661,32 @@ async fn my_account_makes_read_only_tokens_and_keeps_the_choice(backend: Backend
     let write_checked = r#"name="scope" value="write" id="token_scope" checked"#;
     let read_checked = r#"name="scope" value="read" id="token_scope_read" checked"#;
     let me = browser.get("/me").await;
-    assert!(me.text.contains(write_checked), "read-write by default: {}", me.text);
+    assert!(
+        me.text.contains(write_checked),
+        "read-write by default: {}",
+        me.text
+    );
     assert!(!me.text.contains(read_checked));
 
     let refused = browser
         .post("/me/tokens", &[("name", " "), ("scope", "read")])
         .await;
     assert_eq!(refused.status.as_u16(), 422, "{}", refused.text);
-    assert!(refused.text.contains(read_checked), "the choice is kept: {}", refused.text);
+    assert!(
+        refused.text.contains(read_checked),
+        "the choice is kept: {}",
+        refused.text
+    );
     assert!(!refused.text.contains(write_checked));
     let unknown = browser
         .post("/me/tokens", &[("name", "x"), ("scope", "admin")])
         .await;
     assert_eq!(unknown.status.as_u16(), 422, "{}", unknown.text);
-    assert!(unknown.text.contains(r#"id="token_scope-error""#), "{}", unknown.text);
+    assert!(
+        unknown.text.contains(r#"id="token_scope-error""#),
+        "{}",
+        unknown.text
+    );
 
     let created = browser
         .post("/me/tokens", &[("name", "dashboard"), ("scope", "read")])
@@ -640,7 +699,10 @@ async fn my_account_makes_read_only_tokens_and_keeps_the_choice(backend: Backend
         member: agent.member.clone(),
         token: secret.to_owned(),
     };
-    assert_eq!(app.get("/api/v1/problems", &reader).await.status.as_u16(), 200);
+    assert_eq!(
+        app.get("/api/v1/problems", &reader).await.status.as_u16(),
+        200
+    );
     let change = app
         .post("/api/v1/accounts", json!({"name": "Contoso"}), &reader)
         .await;

@@ -143,7 +143,11 @@ async fn guessed_ids_on_pages_are_not_found(backend: Backend) {
         }
         checked += 1;
     }
-    assert!(wrong.is_empty(), "guessed ids answered:\n{}", wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "guessed ids answered:\n{}",
+        wrong.join("\n")
+    );
     assert!(checked >= 40, "only {checked} id-bearing pages");
     let changed = changes(&before, &snapshot(&app).await);
     assert!(
@@ -196,7 +200,9 @@ fn routes_in_source() -> Vec<(String, String)> {
             let call = &rest[..end];
             for method in ["get", "post", "put", "patch", "delete"] {
                 let used = call.match_indices(&format!("{method}(")).any(|(i, _)| {
-                    i == 0 || !call.as_bytes()[i - 1].is_ascii_alphanumeric() && call.as_bytes()[i - 1] != b'_'
+                    i == 0
+                        || !call.as_bytes()[i - 1].is_ascii_alphanumeric()
+                            && call.as_bytes()[i - 1] != b'_'
                 });
                 if used {
                     routes.push((method.to_uppercase(), path.to_owned()));
@@ -244,7 +250,12 @@ async fn the_page_table_covers_every_route_of_the_router(backend: Backend) {
             .iter()
             .filter(|(m, p)| m == case.method && serves(p, &path))
             .max_by_key(|(_, p)| literal(p))
-            .unwrap_or_else(|| panic!("{} {path} is in the table but no route serves it", case.method));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{} {path} is in the table but no route serves it",
+                    case.method
+                )
+            });
         covered.push(best.clone());
     }
     for (method, path) in &routes {

@@ -306,7 +306,10 @@ fn problem_page() -> Vec<PageCase> {
         page!(
             "POST",
             |c| format!("{}/wait", problem(c)),
-            |_| vec![("on", "customer".into()), ("reason", "needs a sample".into())],
+            |_| vec![
+                ("on", "customer".into()),
+                ("reason", "needs a sample".into())
+            ],
             WORKERS
         ),
         page!(
@@ -321,7 +324,12 @@ fn problem_page() -> Vec<PageCase> {
             |_| vec![("summary", "Patched".into())],
             WORKERS
         ),
-        page!("POST", |c| format!("{}/confirm", problem(c)), nothing, WORKERS),
+        page!(
+            "POST",
+            |c| format!("{}/confirm", problem(c)),
+            nothing,
+            WORKERS
+        ),
         page!(
             "POST",
             |c| format!("{}/close", problem(c)),

@@ -7,8 +7,8 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use makegood_domain::{Action, TokenScope};
 use makegood_domain::text::{bounded, limits};
+use makegood_domain::{Action, TokenScope};
 use makegood_store::StoreError;
 use serde::Deserialize;
 

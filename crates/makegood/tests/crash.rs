@@ -218,8 +218,9 @@ async fn crash_and_check(db: TestDb) {
         .collect();
 
     for kill in 1..=KILLS {
-        // A random uptime: the kill lands wherever the load happens to be.
-        let uptime = Duration::from_millis(rng.random_range(80..400));
+        // A random uptime: the kill lands wherever the load happens to be. (A fresh server's
+        // first writes are slower, opening its database connections, on PostgreSQL most.)
+        let uptime = Duration::from_millis(rng.random_range(250..1_000));
         tokio::time::sleep(uptime).await;
         tokio::task::block_in_place(|| server.kill());
         assert!(

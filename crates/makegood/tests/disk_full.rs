@@ -64,7 +64,8 @@ fn fill(path: &Path) {
 
 fn update(n: usize) -> (String, Value) {
     // Large, distinct bodies: the database (and its WAL) must grow to take them.
-    let body = format!("Update {n}: {}", "the booking site is being restored. ".repeat(200));
+    let words = "the booking site is being restored. ".repeat(200);
+    let body = format!("Update {n}: {}", words.trim_end());
     let request = json!({"body": body});
     (body, request)
 }
@@ -74,6 +75,7 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
     let disk = Tmpfs::mount("24m");
     let url = format!("sqlite://{}", disk.dir.join("makegood.db").display());
     let store = Store::connect(&url).await.unwrap();
+    store.migrate().await.unwrap();
     let seeded = seed(&store, &url).await;
     drop(store);
     let api = Api::new(&seeded.token);
@@ -93,14 +95,21 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
     let number = problem["number"].as_str().unwrap().to_owned();
     let path = format!("/problems/{number}/updates");
 
+    // Acknowledged before the disk fills: these must survive it.
+    let mut acked = Vec::new();
+    for n in 1..=5 {
+        let (body, request) = update(n);
+        api.post(&base, &path, &request).await;
+        acked.push(body);
+    }
+
     let filler = disk.dir.join("filler");
     tokio::task::block_in_place(|| fill(&filler));
 
     // Write until the disk refuses: it must, well within the bound.
-    let mut acked = Vec::new();
     let mut refused = Vec::new();
     let started = Instant::now();
-    let mut n = 0;
+    let mut n = 5;
     while refused.len() < 3 {
         n += 1;
         assert!(
@@ -133,6 +142,10 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
         acked.len(),
         refused.len()
     );
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server keeps running"
+    );
 
     // Still serving: the health check and reads answer while the disk is full.
     let health = api
@@ -143,7 +156,17 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
         .unwrap();
     assert!(health.status().is_success(), "{}", health.status());
     assert!(server.child.try_wait().unwrap().is_none(), "the server keeps running");
-    api.get(&base, &format!("/problems/{number}")).await;
+    // A read answers, or (if it has something to record) says the disk is full just as cleanly.
+    let read = api
+        .send(&base, reqwest::Method::GET, &format!("/problems/{number}"), None)
+        .await
+        .unwrap();
+    assert!(
+        read.status == 200 || read.body["type"] == "urn:makegood:problem:unavailable",
+        "{} {:?}",
+        read.status,
+        read.body
+    );
 
     // Space returns: writes succeed again (the first one, or within a bounded few).
     std::fs::remove_file(&filler).unwrap();

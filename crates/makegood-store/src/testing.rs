@@ -272,3 +272,26 @@ pub async fn make_red_for_test(
 ) -> crate::Result<()> {
     store.make_red_for_test(id, now).await
 }
+
+/// The unfired timers of `subject` (`problem:ID` or `promise:ID`) as (clock, transition, at),
+/// ordered: for tests that the stored next deadlines match the clocks the API shows.
+pub async fn pending_timers_for_test(
+    store: &Store,
+    subject: &str,
+) -> crate::Result<Vec<(String, String, Timestamp)>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    use crate::db::timer;
+    use crate::error::DbResult;
+    let rows = timer::Entity::find()
+        .filter(timer::Column::Subject.eq(subject))
+        .filter(timer::Column::FiredAt.is_null())
+        .order_by_asc(timer::Column::At)
+        .order_by_asc(timer::Column::Id)
+        .all(&store.db)
+        .await
+        .db()?;
+    rows.into_iter()
+        .map(|r| Ok((r.clock, r.transition, crate::convert::from_db(r.at)?)))
+        .collect()
+}

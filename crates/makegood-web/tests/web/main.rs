@@ -52,3 +52,6 @@ mod route_table_health;
 mod route_table_recovery;
 mod route_table_reports;
 mod settings;
+mod limits;
+mod headers;
+mod csrf_forms;

@@ -253,18 +253,29 @@ async fn every_post_form_carries_and_needs_its_token(backend: Backend) {
     // The admin's session, made as a sign-in makes it.
     let secret = "csrf-forms-session";
     let csrf = "csrf-forms-token";
-    let expires = app.now().checked_add(SignedDuration::from_hours(24)).unwrap();
+    let expires = app
+        .now()
+        .checked_add(SignedDuration::from_hours(24))
+        .unwrap();
     app.store
         .create_session(team.admin.member.id, &sha256_hex(secret), csrf, expires)
         .await
         .unwrap();
     let mut admin = Client::new(&app);
-    admin.cookies.insert("makegood_session".into(), secret.into());
+    admin
+        .cookies
+        .insert("makegood_session".into(), secret.into());
     let problem = format!("/problems/{}", world.problem.problem.number);
     let (found, pages) = crawl(&mut admin, &["/".into(), problem.clone()]).await;
     // The walk reached the app, not only its front page.
     assert!(pages >= 25, "only {pages} pages reached");
-    for must in [&problem, "/settings", "/settings/members", "/accounts", "/me"] {
+    for must in [
+        &problem,
+        "/settings",
+        "/settings/members",
+        "/accounts",
+        "/me",
+    ] {
         assert!(
             found.iter().any(|f| f.page == *must),
             "no post form found on {must}; pages with forms: {:?}",
@@ -332,9 +343,7 @@ async fn every_post_form_carries_and_needs_its_token(backend: Backend) {
     let (found, pages) = crawl(&mut contact, &["/portal".into()]).await;
     assert!(pages >= 2, "only {pages} portal pages");
     assert!(
-        found
-            .iter()
-            .any(|f| f.action.ends_with("/reply")),
+        found.iter().any(|f| f.action.ends_with("/reply")),
         "no reply form in the portal: {found:?}"
     );
     for form in &found {

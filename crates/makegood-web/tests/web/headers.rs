@@ -36,7 +36,11 @@ fn assert_always(path: &str, r: &Resp) {
     assert!(!csp.contains("unsafe-eval"), "{path}: {csp}");
     assert_eq!(r.header("x-frame-options"), Some("DENY"), "{path}");
     assert_eq!(r.header("referrer-policy"), Some("same-origin"), "{path}");
-    assert_eq!(r.header("x-content-type-options"), Some("nosniff"), "{path}");
+    assert_eq!(
+        r.header("x-content-type-options"),
+        Some("nosniff"),
+        "{path}"
+    );
 }
 
 async fn hsts_only_over_tls_and_the_rest_always(backend: Backend) {
@@ -47,7 +51,10 @@ async fn hsts_only_over_tls_and_the_rest_always(backend: Backend) {
     let answers_tls = answers(&tls).await;
     // Different kinds of answer, so the headers are not only on one of them.
     let statuses: Vec<u16> = answers_tls.iter().map(|(_, r)| r.status.as_u16()).collect();
-    assert!(statuses.contains(&200) && statuses.contains(&404), "{statuses:?}");
+    assert!(
+        statuses.contains(&200) && statuses.contains(&404),
+        "{statuses:?}"
+    );
     for (path, r) in &answers_tls {
         assert_always(path, r);
         assert_eq!(

@@ -61,9 +61,10 @@ impl Write {
                     "accounts": [seeded.account], "stakeholders": [seeded.contact],
                 }),
             ),
-            Write::Update { problem, body } => {
-                (format!("/problems/{problem}/updates"), json!({"body": body}))
-            }
+            Write::Update { problem, body } => (
+                format!("/problems/{problem}/updates"),
+                json!({"body": body}),
+            ),
             Write::Note { problem, body } => {
                 (format!("/problems/{problem}/notes"), json!({"body": body}))
             }
@@ -75,9 +76,10 @@ impl Write {
                 }),
             ),
             Write::Keep { promise, .. } => (format!("/promises/{promise}/keep"), json!({})),
-            Write::Fix { problem, summary } => {
-                (format!("/problems/{problem}/fix"), json!({"summary": summary}))
-            }
+            Write::Fix { problem, summary } => (
+                format!("/problems/{problem}/fix"),
+                json!({"summary": summary}),
+            ),
         }
     }
 }
@@ -289,7 +291,11 @@ async fn crash_and_check(db: TestDb) {
                     .get(number)
                     .unwrap_or_else(|| panic!("acknowledged {number} is gone"));
                 assert_eq!(full["title"], title.as_str());
-                assert_eq!(event_with(number, "created", "title", title), 1, "{write:?}");
+                assert_eq!(
+                    event_with(number, "created", "title", title),
+                    1,
+                    "{write:?}"
+                );
             }
             Write::Update { problem, body } => {
                 assert_eq!(event_with(problem, "update", "body", body), 1, "{write:?}");
@@ -329,10 +335,14 @@ async fn crash_and_check(db: TestDb) {
 
     // Nothing half-done, whether answered or not: each problem agrees with its timeline.
     for (number, (full, timeline, deliveries, promises)) in &problems {
-        let of = |kind: &str| -> Vec<&Value> { timeline.iter().filter(|e| e["type"] == kind).collect() };
+        let of =
+            |kind: &str| -> Vec<&Value> { timeline.iter().filter(|e| e["type"] == kind).collect() };
         let updates = of("update");
         // Each customer update queued its email to the stakeholder, and nothing else did.
-        let mut told: Vec<&str> = updates.iter().map(|e| e["body"].as_str().unwrap()).collect();
+        let mut told: Vec<&str> = updates
+            .iter()
+            .map(|e| e["body"].as_str().unwrap())
+            .collect();
         let mut mailed: Vec<&str> = deliveries
             .iter()
             .filter(|d| d["notice"]["type"] == "customer_update")
@@ -361,7 +371,11 @@ async fn crash_and_check(db: TestDb) {
         match updates.first() {
             Some(first) => {
                 assert_eq!(tell["state"], "met", "{number}: told");
-                assert_eq!(ts(&tell["stopped_at"]), ts(&first["at"]), "{number}: told when");
+                assert_eq!(
+                    ts(&tell["stopped_at"]),
+                    ts(&first["at"]),
+                    "{number}: told when"
+                );
             }
             None => assert_ne!(tell["state"], "met", "{number}: not told"),
         }
@@ -384,11 +398,16 @@ async fn crash_and_check(db: TestDb) {
 
         // Promises: each made (and kept) with its event, its timers as its state says.
         let made = of("promise_made");
-        assert_eq!(made.len(), promises.len(), "{number}: promises and their events");
+        assert_eq!(
+            made.len(),
+            promises.len(),
+            "{number}: promises and their events"
+        );
         for p in promises {
             let pid = p["id"].as_i64().unwrap();
             assert!(
-                made.iter().any(|e| e["promise"] == pid && e["what"] == p["what"]),
+                made.iter()
+                    .any(|e| e["promise"] == pid && e["what"] == p["what"]),
                 "{number}: promise {pid} has its event"
             );
             let kept = timeline
@@ -398,7 +417,11 @@ async fn crash_and_check(db: TestDb) {
             let open = p["state"] == "open";
             assert_eq!(kept, usize::from(p["state"] == "kept"), "{number}: {p}");
             assert!(open || p["state"] == "kept", "{number}: {p}");
-            let expected = if open { planned(&p["clock"]) } else { Vec::new() };
+            let expected = if open {
+                planned(&p["clock"])
+            } else {
+                Vec::new()
+            };
             check_timers(&db, &format!("promise:{pid}"), expected, number).await;
         }
     }
@@ -417,7 +440,11 @@ fn planned(clock: &Value) -> Vec<(String, String, Timestamp)> {
             out.push((kind.clone(), "warning".to_owned(), warn));
         }
     }
-    out.push((kind, "breach".to_owned(), due + SignedDuration::from_micros(1)));
+    out.push((
+        kind,
+        "breach".to_owned(),
+        due + SignedDuration::from_micros(1),
+    ));
     out
 }
 

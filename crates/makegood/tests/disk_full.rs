@@ -56,10 +56,18 @@ impl Drop for Tmpfs {
 fn fill(path: &Path) {
     let mut file = std::fs::File::create(path).unwrap();
     let chunk = vec![0xa5u8; 64 * 1024];
-    while file.write_all(&chunk).and_then(|()| file.sync_all()).is_ok() {}
+    while file
+        .write_all(&chunk)
+        .and_then(|()| file.sync_all())
+        .is_ok()
+    {}
     // Whatever fits in smaller pieces too.
     let small = vec![0xa5u8; 512];
-    while file.write_all(&small).and_then(|()| file.sync_all()).is_ok() {}
+    while file
+        .write_all(&small)
+        .and_then(|()| file.sync_all())
+        .is_ok()
+    {}
 }
 
 fn update(n: usize) -> (String, Value) {
@@ -155,10 +163,18 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
         .await
         .unwrap();
     assert!(health.status().is_success(), "{}", health.status());
-    assert!(server.child.try_wait().unwrap().is_none(), "the server keeps running");
+    assert!(
+        server.child.try_wait().unwrap().is_none(),
+        "the server keeps running"
+    );
     // A read answers, or (if it has something to record) says the disk is full just as cleanly.
     let read = api
-        .send(&base, reqwest::Method::GET, &format!("/problems/{number}"), None)
+        .send(
+            &base,
+            reqwest::Method::GET,
+            &format!("/problems/{number}"),
+            None,
+        )
         .await
         .unwrap();
     assert!(
@@ -197,7 +213,9 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
         .filter(|e| e["type"] == "update")
         .map(|e| e["body"].as_str().unwrap())
         .collect();
-    let deliveries = api.all(base, &format!("/deliveries?problem={number}")).await;
+    let deliveries = api
+        .all(base, &format!("/deliveries?problem={number}"))
+        .await;
     let mailed: Vec<&str> = deliveries
         .iter()
         .filter(|d| d["notice"]["type"] == "customer_update")
@@ -217,7 +235,10 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
     }
     for body in &refused {
         assert!(!told.contains(&body.as_str()), "a refused update was saved");
-        assert!(!mailed.contains(&body.as_str()), "a refused update was mailed");
+        assert!(
+            !mailed.contains(&body.as_str()),
+            "a refused update was mailed"
+        );
     }
     assert_eq!(told.len(), acked.len(), "only the acknowledged updates");
     assert_eq!(mailed.len(), acked.len(), "only their emails");

@@ -98,7 +98,10 @@ async fn sigterm_finishes_requests_in_flight_and_hands_back_claimed_messages() {
     )
     .await;
     for d in deliveries(&db.store, id).await {
-        assert!(d.next_attempt_at > wall_clock(), "leased while being sent: {d:?}");
+        assert!(
+            d.next_attempt_at > wall_clock(),
+            "leased while being sent: {d:?}"
+        );
     }
 
     // A request in flight: its headers read and its handler waiting for the body (the

@@ -37,6 +37,8 @@ describe('stored XSS', () => {
   /** What was made: ids and numbers to visit. */
   const made = {};
   let contactEmail;
+  /** Tags of fields only the API shows. */
+  const apiOnly = new Set();
 
   /** POSTs JSON as the admin's session; fails on anything but `status`. */
   async function post(path, data, status = 201) {
@@ -97,7 +99,9 @@ describe('stored XSS', () => {
       due_at: due,
     });
     await post('/failures', { level: 'pilot', what_happened: text(), lesson: text(), problem: problem.number });
+    // No page shows a webhook's name (only the API does), so it is not looked for below.
     await post('/webhooks', { name: text(100), url: 'https://hooks.example/xss' });
+    apiOnly.add(`XSS${String(n).padStart(2, '0')}`);
     await post('/tokens', { name: text(100) });
     // A javascript: URL is not an address a webhook may have.
     await post('/webhooks', { name: 'js', url: 'javascript:window.__xss=1' }, 422);
@@ -165,6 +169,9 @@ describe('stored XSS', () => {
         ['/failures', ['XSS16', 'XSS17']],
         ['/settings', []],
         ['/settings/members', ['XSS04']],
+        ['/settings/tokens', []],
+        ['/settings/deliveries', []],
+        ['/settings/inbox', []],
         ['/me', []],
       ];
       for (const [path, tags] of pages) {
@@ -175,7 +182,7 @@ describe('stored XSS', () => {
       const everywhere = [];
       for (const [path] of pages) everywhere.push(await visit(page, path));
       const all = everywhere.join('\n');
-      const missing = [...written.keys()].filter((tag) => !all.includes(written.get(tag)));
+      const missing = [...written.keys()].filter((tag) => !apiOnly.has(tag) && !all.includes(written.get(tag)));
       assert.deepEqual(missing, [], `fields not shown as written on any page: ${missing.join(', ')}`);
       assert.equal(page.__dialogs, undefined, 'a dialog opened');
       await page.context().close();

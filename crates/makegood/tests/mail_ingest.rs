@@ -48,7 +48,11 @@ fn endless_stdin(db: &str) -> Output {
         while stdin.write_all(&chunk).is_ok() {}
     });
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while child.try_wait().expect("makegood can be waited on").is_none() {
+    while child
+        .try_wait()
+        .expect("makegood can be waited on")
+        .is_none()
+    {
         if std::time::Instant::now() > deadline {
             let _ = child.kill();
             panic!("makegood mail ingest kept reading an endless message");

@@ -40,7 +40,7 @@ pub use ids::{
     AccountId, ContactId, EventId, MemberId, ProblemId, ProblemNumber, PromiseId, VendorId,
     VendorPromiseId,
 };
-pub use member::{Action, Member, Preferences, Role};
+pub use member::{Action, Member, Preferences, Role, TokenScope};
 pub use money::{AmountError, Currency, Money};
 pub use notice::{AlertKind, Channel, Notice, Recipient};
 pub use party::{Account, Contact, Vendor};

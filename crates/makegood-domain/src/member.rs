@@ -149,6 +149,40 @@ impl Default for Preferences {
     }
 }
 
+/// What an API token may be used for: reading only, or also changing things (within what its
+/// member's role allows either way).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenScope {
+    /// GET and HEAD only; every change is refused.
+    Read,
+    /// Everything the member's role allows.
+    #[default]
+    Write,
+}
+
+impl TokenScope {
+    /// The scope's name as stored and used in the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenScope::Read => "read",
+            TokenScope::Write => "write",
+        }
+    }
+
+    /// Parses a stored or API name.
+    pub fn parse(s: &str) -> Option<TokenScope> {
+        [TokenScope::Read, TokenScope::Write]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+
+    /// Whether a token of this scope may make a request that changes things.
+    pub fn may_change(self) -> bool {
+        self == TokenScope::Write
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,3 +239,4 @@ mod tests {
         assert!(!valid_time_zone("Mars/Olympus"));
     }
 }
+

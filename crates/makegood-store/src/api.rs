@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use makegood_domain::{
     AccountId, CalendarSpec, Channel, Clock, ClockState, ContactId, Email, MemberId, Money, Notice,
-    Origin, Problem, ProblemId, Promise, PromiseStatus, Role, Severity, Status, VendorId,
+    Origin, Problem, ProblemId, Promise, PromiseStatus, Role, Severity, Status, TokenScope, VendorId,
 };
 use serde::Serialize;
 
@@ -256,6 +256,7 @@ pub struct ApiToken {
     pub name: String,
     pub created_at: Timestamp,
     pub last_used_at: Option<Timestamp>,
+    pub scope: TokenScope,
 }
 
 /// A response remembered for an `Idempotency-Key`.

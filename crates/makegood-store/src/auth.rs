@@ -4,7 +4,7 @@
 
 use jiff::Timestamp;
 use makegood_domain::text::limits;
-use makegood_domain::{Member, MemberId};
+use makegood_domain::{Member, MemberId, TokenScope};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, NotSet, QueryFilter, QueryOrder,
@@ -68,8 +68,14 @@ pub(crate) async fn delete_session(store: &Store, token_hash: &str) -> Result<()
     Ok(())
 }
 
+fn scope(stored: &str) -> Result<TokenScope> {
+    TokenScope::parse(stored)
+        .ok_or_else(|| StoreError::Database(format!("unknown API token scope {stored:?}")))
+}
+
 fn to_token(t: api_token::Model) -> Result<ApiToken> {
     Ok(ApiToken {
+        scope: scope(&t.scope)?,
         id: t.id,
         member: MemberId(t.member_id),
         name: t.name,
@@ -82,6 +88,7 @@ pub(crate) async fn create_api_token(
     store: &Store,
     member: MemberId,
     name: &str,
+    scope: TokenScope,
     token_hash: &str,
     now: Timestamp,
 ) -> Result<ApiToken> {
@@ -95,6 +102,7 @@ pub(crate) async fn create_api_token(
         created_at: Set(to_db(now)),
         last_used_at: Set(None),
         revoked: Set(false),
+        scope: Set(scope.as_str().to_owned()),
     }
     .insert(&store.db)
     .await
@@ -148,11 +156,13 @@ pub(crate) async fn revoke_api_token(store: &Store, id: i64) -> Result<()> {
     }
 }
 
+/// The member a token belongs to and what the token may do; `None` for an unknown or revoked
+/// token or a deactivated member.
 pub(crate) async fn token_member(
     store: &Store,
     token_hash: &str,
     now: Timestamp,
-) -> Result<Option<Member>> {
+) -> Result<Option<(Member, TokenScope)>> {
     let Some(token) = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::Revoked.eq(false))
@@ -178,5 +188,5 @@ pub(crate) async fn token_member(
         .exec(&store.db)
         .await
         .db()?;
-    Ok(Some(to_member(m)?))
+    Ok(Some((to_member(m)?, scope(&token.scope)?)))
 }

@@ -5,7 +5,7 @@
 use jiff::Timestamp;
 use makegood_domain::{
     Account, AccountId, Contact, ContactId, Duty, Email, Event, EventKind, Member, MemberId,
-    Policies, ProblemId, PromiseId, Vendor, VendorId,
+    Policies, ProblemId, PromiseId, TokenScope, Vendor, VendorId,
 };
 
 use crate::{
@@ -124,7 +124,7 @@ impl Store {
         auth::delete_session(self, token_hash).await
     }
 
-    /// Records an API token (by its hash) for `member`.
+    /// Records a read-write API token (by its hash) for `member`.
     pub async fn create_api_token(
         &self,
         member: MemberId,
@@ -132,7 +132,18 @@ impl Store {
         token_hash: &str,
         now: Timestamp,
     ) -> Result<ApiToken> {
-        auth::create_api_token(self, member, name, token_hash, now).await
+        auth::create_api_token(self, member, name, TokenScope::Write, token_hash, now).await
+    }
+    /// Records an API token (by its hash) for `member` that may do what `scope` allows.
+    pub async fn create_scoped_api_token(
+        &self,
+        member: MemberId,
+        name: &str,
+        scope: TokenScope,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<ApiToken> {
+        auth::create_api_token(self, member, name, scope, token_hash, now).await
     }
     /// Tokens of `member`, or of everyone when `None`; newest first.
     pub async fn list_api_tokens(&self, member: Option<MemberId>) -> Result<Vec<ApiToken>> {
@@ -146,8 +157,12 @@ impl Store {
     pub async fn revoke_api_token(&self, id: i64) -> Result<()> {
         auth::revoke_api_token(self, id).await
     }
-    /// The member a token belongs to; records its last use.
-    pub async fn token_member(&self, token_hash: &str, now: Timestamp) -> Result<Option<Member>> {
+    /// The member a token belongs to and the token's scope; records its last use.
+    pub async fn token_member(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> Result<Option<(Member, TokenScope)>> {
         auth::token_member(self, token_hash, now).await
     }
 

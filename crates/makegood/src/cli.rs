@@ -223,6 +223,10 @@ pub struct TokenArgs {
     /// What the token is for, e.g. "deploy script".
     #[arg(long, default_value = "command line")]
     pub name: String,
+    /// A token that may only read (GET and HEAD); without it the token may also change
+    /// things, as far as the member's role allows.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 #[derive(Debug, Args)]

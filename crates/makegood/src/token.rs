@@ -1,7 +1,7 @@
 //! `makegood token`: an API token for a member, for scripts and the first curl.
 
 use anyhow::{anyhow, bail};
-use makegood_domain::Email;
+use makegood_domain::{Email, TokenScope};
 use makegood_store::Store;
 
 use crate::cli::TokenArgs;
@@ -15,10 +15,21 @@ pub async fn create(store: &Store, args: TokenArgs) -> anyhow::Result<()> {
     if !member.active {
         bail!("{} is deactivated", member.name);
     }
+    let scope = if args.read_only {
+        TokenScope::Read
+    } else {
+        TokenScope::Write
+    };
     let (_, secret) =
-        makegood_web::auth::issue_api_token(store, member.id, &args.name, clock::now()).await?;
+        makegood_web::auth::issue_api_token(store, member.id, &args.name, scope, clock::now())
+            .await?;
+    let access = if args.read_only {
+        "read-only"
+    } else {
+        "read-write"
+    };
     eprintln!(
-        "API token \"{}\" for {} (shown this once):",
+        "API token \"{}\" ({access}) for {} (shown this once):",
         args.name, member.name
     );
     println!("{secret}");

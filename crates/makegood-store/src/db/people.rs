@@ -84,6 +84,8 @@ pub mod api_token {
         pub created_at: DateTimeUtc,
         pub last_used_at: Option<DateTimeUtc>,
         pub revoked: bool,
+        /// `read` or `write`.
+        pub scope: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,6 +1,6 @@
 //! Members, sessions and API tokens.
 
-use makegood_domain::{Email, Role};
+use makegood_domain::{Email, Role, TokenScope};
 use makegood_store::{MemberPatch, PageRequest, Store, StoreError};
 
 use crate::common::*;
@@ -91,7 +91,7 @@ store_test! {
         assert_eq!(store.list_api_tokens(None).await.unwrap().len(), 3);
 
         let used = now() + hours(1);
-        assert_eq!(store.token_member("hash-1", used).await.unwrap().unwrap().id, w.agent.id);
+        assert_eq!(store.token_member("hash-1", used).await.unwrap().unwrap().0.id, w.agent.id);
         assert_eq!(store.api_token(first.id).await.unwrap().last_used_at, Some(used));
         assert!(store.token_member("unknown", used).await.unwrap().is_none());
 
@@ -101,5 +101,25 @@ store_test! {
         assert!(matches!(store.revoke_api_token(first.id).await, Err(StoreError::NotFound { .. })));
         assert_eq!(store.list_api_tokens(Some(w.agent.id)).await.unwrap().len(), 1);
         conflict(store.create_api_token(w.agent.id, "dup", "hash-2", now()).await);
+    }
+}
+
+store_test! {
+    async fn an_api_token_keeps_its_scope(store: Store) {
+        let w = world(&store).await;
+        let plain = store.create_api_token(w.agent.id, "laptop", "hash-w", now()).await.unwrap();
+        assert_eq!(plain.scope, TokenScope::Write, "a token made without a scope may change things");
+        let read = store
+            .create_scoped_api_token(w.agent.id, "dashboard", TokenScope::Read, "hash-r", now())
+            .await
+            .unwrap();
+        assert_eq!(read.scope, TokenScope::Read);
+        assert_eq!(store.api_token(read.id).await.unwrap().scope, TokenScope::Read);
+        let (member, scope) = store.token_member("hash-r", now()).await.unwrap().unwrap();
+        assert_eq!((member.id, scope), (w.agent.id, TokenScope::Read));
+        assert_eq!(store.token_member("hash-w", now()).await.unwrap().unwrap().1, TokenScope::Write);
+        let listed: Vec<(i64, TokenScope)> =
+            store.list_api_tokens(Some(w.agent.id)).await.unwrap().iter().map(|t| (t.id, t.scope)).collect();
+        assert!(listed.contains(&(read.id, TokenScope::Read)) && listed.contains(&(plain.id, TokenScope::Write)));
     }
 }

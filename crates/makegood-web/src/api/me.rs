@@ -21,7 +21,7 @@ pub struct Me {
 pub async fn get_me(me: CurrentMember) -> Result<Json<Me>, AppError> {
     let csrf_token = match me.credential {
         Credential::Session { csrf } => Some(csrf),
-        Credential::Token => None,
+        Credential::Token { .. } => None,
     };
     Ok(Json(Me {
         member: me.member,

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use makegood_domain::Action;
+use makegood_domain::{Action, TokenScope};
 use makegood_domain::text::limits;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -20,6 +20,10 @@ pub struct CreateToken {
     /// What it is for, e.g. `laptop CLI`.
     #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
+    /// `read` for a token that may only read; `write` (the default) for one that may also
+    /// change things, as far as your role allows.
+    #[serde(default)]
+    pub scope: TokenScope,
 }
 
 /// A created token with its secret, shown this once.
@@ -58,7 +62,7 @@ pub async fn create_token(
     let mut check = Check::default();
     let name = check.text("name", &body.name, limits::TOKEN_NAME);
     check.finish()?;
-    let (token, secret) = issue_api_token(&state.store, me.id(), &name, state.now()).await?;
+    let (token, secret) = issue_api_token(&state.store, me.id(), &name, body.scope, state.now()).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {

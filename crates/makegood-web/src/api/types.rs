@@ -151,6 +151,8 @@ pub struct TokenBody {
     pub created_at: Timestamp,
     #[schema(value_type = Option<String>, format = DateTime)]
     pub last_used_at: Option<Timestamp>,
+    /// `read`: GET and HEAD only; `write`: whatever the member's role allows.
+    pub scope: makegood_domain::TokenScope,
 }
 
 impl From<ApiToken> for TokenBody {
@@ -161,6 +163,7 @@ impl From<ApiToken> for TokenBody {
             name: t.name,
             created_at: t.created_at,
             last_used_at: t.last_used_at,
+            scope: t.scope,
         }
     }
 }
@@ -254,8 +257,6 @@ pub fn problem_key(key: &str) -> Result<ProblemKey, AppError> {
 
 /// Resolves a path segment naming a problem to its id.
 pub async fn problem_id(state: &AppState, key: &str) -> Result<ProblemId, AppError> {
-    match problem_key(key)? {
-        ProblemKey::Id(id) => Ok(id),
-        number @ ProblemKey::Number(_) => Ok(find_problem(state, number).await?.problem.id),
-    }
+    // An id is looked up too: a guessed one must be a 404, not an empty list of nothing's.
+    Ok(find_problem(state, problem_key(key)?).await?.problem.id)
 }

@@ -3,7 +3,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::{Method, header, request::Parts};
 use axum_extra::extract::cookie::CookieJar;
-use makegood_domain::{Action, Member, MemberId};
+use makegood_domain::{Action, Member, MemberId, TokenScope};
 
 use super::{TOKEN_PREFIX, same_secret, session_hash, sha256_hex};
 use crate::error::AppError;
@@ -15,7 +15,10 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 /// How the caller proved who they are.
 #[derive(Clone, Debug)]
 pub enum Credential {
-    Token,
+    /// An API token, which may be read-only.
+    Token {
+        scope: TokenScope,
+    },
     /// A browser session, with its CSRF token.
     Session {
         csrf: String,
@@ -81,16 +84,22 @@ impl FromRequestParts<AppState> for CurrentMember {
                 .ok_or_else(|| {
                     AppError::Unauthorized("the Authorization header must be `Bearer mg_…`".into())
                 })?;
-            let member = state
+            let (member, scope) = state
                 .store
                 .token_member(&sha256_hex(secret), now)
                 .await?
                 .ok_or_else(|| {
                     AppError::Unauthorized("this API token is unknown or has been revoked".into())
                 })?;
+            if !scope.may_change() && !matches!(parts.method, Method::GET | Method::HEAD) {
+                return Err(AppError::Forbidden(
+                    "this API token is read-only; create a read-write token to change things"
+                        .into(),
+                ));
+            }
             CurrentMember {
                 member,
-                credential: Credential::Token,
+                credential: Credential::Token { scope },
             }
         } else if let Some(hash) = session_hash(&CookieJar::from_headers(&parts.headers)) {
             let (member, csrf) = state.store.session(&hash, now).await?.ok_or_else(|| {

@@ -9,7 +9,7 @@ use anyhow::Context;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use jiff::Timestamp;
-use makegood_domain::MemberId;
+use makegood_domain::{MemberId, TokenScope};
 use makegood_store::{ApiToken, Store, StoreError};
 use sha2::{Digest, Sha256};
 
@@ -91,17 +91,18 @@ pub(crate) fn same_secret(a: &str, b: &str) -> bool {
     subtle::ConstantTimeEq::ct_eq(a.as_bytes(), b.as_bytes()).into()
 }
 
-/// Issues an API token for `member`: stores its hash and returns it with the secret,
-/// which is shown this once.
+/// Issues an API token for `member` that may do what `scope` allows: stores its hash and
+/// returns it with the secret, which is shown this once.
 pub async fn issue_api_token(
     store: &Store,
     member: MemberId,
     name: &str,
+    scope: TokenScope,
     now: Timestamp,
 ) -> Result<(ApiToken, String), StoreError> {
     let secret = new_token_secret();
     let token = store
-        .create_api_token(member, name, &sha256_hex(&secret), now)
+        .create_scoped_api_token(member, name, scope, &sha256_hex(&secret), now)
         .await?;
     Ok((token, secret))
 }

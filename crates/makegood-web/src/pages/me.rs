@@ -50,6 +50,8 @@ struct MePage {
     tokens: Vec<TokenRow>,
     /// The name typed for a new token, when refused.
     token_name: String,
+    /// Whether "read-only" was chosen for a new token, when refused (read-write by default).
+    token_read_only: bool,
     errors: FieldErrors,
 }
 
@@ -59,6 +61,7 @@ struct Kept {
     time_zone: Option<String>,
     preferences: Option<preferences::PreferencesForm>,
     token_name: String,
+    token_read_only: bool,
     errors: FieldErrors,
 }
 
@@ -93,6 +96,7 @@ async fn page(state: &AppState, user: &SignedIn, kept: Kept) -> Result<MePage, P
         hours,
         tokens,
         token_name: kept.token_name,
+        token_read_only: kept.token_read_only,
         errors: kept.errors,
     })
 }

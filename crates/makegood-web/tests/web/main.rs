@@ -55,3 +55,6 @@ mod route_table_health;
 mod route_table_recovery;
 mod route_table_reports;
 mod settings;
+mod access;
+mod access_pages;
+mod page_table;

@@ -7,7 +7,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
-use makegood_domain::Action;
+use makegood_domain::{Action, TokenScope};
 use makegood_domain::text::{bounded, limits};
 use makegood_store::StoreError;
 use serde::Deserialize;
@@ -35,6 +35,8 @@ struct SecretPage {
 #[serde(default)]
 pub struct TokenForm {
     name: String,
+    /// `write` (the default) or `read`.
+    scope: String,
 }
 
 pub async fn create_token(
@@ -43,27 +45,36 @@ pub async fn create_token(
     PageForm(form): PageForm<TokenForm>,
 ) -> Result<Response, PageError> {
     user.require(Action::ManageOwnTokens, None)?;
-    let name = match bounded(&form.name, limits::TOKEN_NAME) {
-        Ok(name) => name,
-        Err(e) => {
-            let mut errors = FieldErrors::default();
-            errors.push("token_name", e.to_string());
-            let kept = Kept {
-                token_name: form.name,
-                errors,
-                ..Kept::default()
-            };
-            return refused(&state, &user, kept).await;
-        }
+    let mut errors = FieldErrors::default();
+    let name = bounded(&form.name, limits::TOKEN_NAME)
+        .inspect_err(|e| errors.push("token_name", e.to_string()))
+        .ok();
+    let scope = match form.scope.as_str() {
+        "" => Some(TokenScope::Write),
+        given => TokenScope::parse(given),
     };
-    let (token, secret) = issue_api_token(&state.store, user.member.id, &name, state.now()).await?;
+    if scope.is_none() {
+        errors.push("token_scope", "choose read-write or read-only");
+    }
+    let (Some(name), Some(scope)) = (name, scope) else {
+        let kept = Kept {
+            token_read_only: form.scope == "read",
+            token_name: form.name,
+            errors,
+            ..Kept::default()
+        };
+        return refused(&state, &user, kept).await;
+    };
+    let (token, secret) =
+        issue_api_token(&state.store, user.member.id, &name, scope, state.now()).await?;
     let page = SecretPage {
         chrome: user.chrome("me"),
         title: "Your new API token",
         label: "Token",
         secret,
         hint: format!(
-            "Copy the token “{}” now (Ctrl+C or ⌘C) and keep it somewhere safe: it is shown only this once. Send it as Authorization: Bearer <token>. If it is lost, revoke it and create another.",
+            "Copy the {} token “{}” now (Ctrl+C or ⌘C) and keep it somewhere safe: it is shown only this once. Send it as Authorization: Bearer <token>. If it is lost, revoke it and create another.",
+            crate::pages::settings::TokenRow::access(token.scope),
             token.name
         ),
     };

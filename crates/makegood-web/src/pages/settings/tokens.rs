@@ -10,7 +10,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use makegood_domain::{Action, MemberId};
+use makegood_domain::{Action, MemberId, TokenScope};
 use makegood_store::{ApiToken, PageRequest, StoreError};
 
 use crate::extract::Path;
@@ -32,9 +32,19 @@ pub(crate) struct TokenRow {
     pub member: String,
     pub created: When,
     pub last_used: Option<When>,
+    /// `read-only` or `read-write`.
+    pub access: &'static str,
 }
 
 impl TokenRow {
+    /// How a token's scope reads in a list.
+    pub fn access(scope: TokenScope) -> &'static str {
+        match scope {
+            TokenScope::Read => "read-only",
+            TokenScope::Write => "read-write",
+        }
+    }
+
     pub fn new(t: &ApiToken, member: String, zone: &TimeZone, now: Timestamp) -> Self {
         Self {
             id: t.id,
@@ -42,6 +52,7 @@ impl TokenRow {
             member,
             created: When::new(t.created_at, zone, now),
             last_used: t.last_used_at.map(|at| When::new(at, zone, now)),
+            access: Self::access(t.scope),
         }
     }
 }

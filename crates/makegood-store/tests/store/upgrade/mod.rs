@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use makegood_domain::{
     AccountId, ContactId, EventKind, MemberId, Origin, ProblemId, PromiseId, PromiseStatus,
-    Role, Severity, Status, VendorId,
+    Role, Severity, Status, TokenScope, VendorId,
 };
 use makegood_store::testing::{
     TestDb, execute_script_for_test, migrate_steps_for_test, migration_names,
@@ -112,6 +112,22 @@ async fn reads_back(store: &Store, n: usize) {
     assert_eq!(nora.name, "Nora Quinn");
     assert_eq!(nora.account, AccountId(1));
     assert_eq!(store.vendor(VendorId(2)).await.unwrap().name, "PayRail");
+    let scopes: Vec<(String, TokenScope)> = store
+        .list_api_tokens(None)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| (t.name, t.scope))
+        .collect();
+    assert!(
+        scopes.contains(&("deploy script".into(), TokenScope::Write)),
+        "a token from before scopes may still change things: {scopes:?}"
+    );
+    assert_eq!(
+        scopes.contains(&("wallboard".into(), TokenScope::Read)),
+        n >= 15,
+        "{scopes:?}"
+    );
     if n < 2 {
         return;
     }
@@ -289,6 +305,7 @@ upgrades!(
     from_m0012 = 12,
     from_m0013 = 13,
     from_m0014 = 14,
+    from_m0015 = 15,
 );
 
 /// A new migration needs a seed (its data, as the rules in `seeds/README.md` say) and a

@@ -28,6 +28,9 @@ pub const NO_SMTP: &str = "no SMTP server configured (set --smtp-url)";
 pub const MAX_WAIT: Duration = Duration::from_secs(5);
 /// The shortest sleep between rounds, so a busy outbox never spins.
 pub const MIN_WAIT: Duration = Duration::from_millis(200);
+/// On shutdown, how long the message being sent may take to finish before it is handed back
+/// to the outbox (to be sent, perhaps again, by the next process).
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// Sends the outbox's due messages by email and webhook.
 #[derive(Clone)]
@@ -56,9 +59,36 @@ impl Deliverer {
     /// Claims up to [`BATCH`] messages due at `now` and sends them one by one, marking each
     /// before sending the next. Returns how many were attempted.
     pub async fn deliver_due(&self, now: Timestamp) -> Result<usize, NotifyError> {
+        let never = std::pin::pin!(std::future::pending::<()>());
+        self.round(now, &mut Stop::new(never)).await
+    }
+
+    /// A round of [`Deliverer::deliver_due`] that stops early once `stop` fires: the message
+    /// being sent gets [`SHUTDOWN_GRACE`] to finish, and every message claimed but not sent is
+    /// handed back (due again at once, its attempt not counted).
+    async fn round<F: Future<Output = ()>>(
+        &self,
+        now: Timestamp,
+        stop: &mut Stop<'_, F>,
+    ) -> Result<usize, NotifyError> {
         let claimed = self.store.claim_deliveries(now, BATCH).await?;
-        for delivery in &claimed {
-            match self.send(delivery, now).await {
+        for (i, delivery) in claimed.iter().enumerate() {
+            if stop.fired() {
+                self.hand_back(&claimed[i..], now).await;
+                return Ok(i);
+            }
+            let mut send = std::pin::pin!(self.send(delivery, now));
+            let sent = tokio::select! {
+                biased;
+                sent = &mut send => Some(sent),
+                () = stop.wait() => tokio::time::timeout(SHUTDOWN_GRACE, &mut send).await.ok(),
+            };
+            let Some(sent) = sent else {
+                // Abandoned mid-send: it may have gone out, and may go again (at least once).
+                self.hand_back(&claimed[i..], now).await;
+                return Ok(i);
+            };
+            match sent {
                 Ok(()) => {
                     self.store.mark_delivered(delivery.id, now).await?;
                     info!(
@@ -86,6 +116,18 @@ impl Deliverer {
             }
         }
         Ok(claimed.len())
+    }
+
+    /// Gives claimed, unsent messages back to the outbox; if that fails, their lease runs out.
+    async fn hand_back(&self, unsent: &[Delivery], now: Timestamp) {
+        match self.store.release_deliveries(unsent, now).await {
+            Ok(released) => info!(released, "handed unsent messages back to the outbox"),
+            Err(e) => warn!(
+                error = %e,
+                unsent = unsent.len(),
+                "cannot hand unsent messages back; they wait for their lease to run out"
+            ),
+        }
     }
 
     async fn send(&self, delivery: &Delivery, now: Timestamp) -> Result<(), SendError> {
@@ -129,18 +171,24 @@ impl Deliverer {
     }
 
     /// Delivers until `shutdown` completes: a round, then a sleep until the next message is
-    /// due (at most [`MAX_WAIT`], at least [`MIN_WAIT`]). A round in progress is finished
-    /// before stopping. `now` is read at each round; sleeps use `tokio::time`.
+    /// due (at most [`MAX_WAIT`], at least [`MIN_WAIT`]). Once `shutdown` completes nothing
+    /// more is claimed: the message being sent gets [`SHUTDOWN_GRACE`] to finish and the rest
+    /// of the round is handed back to the outbox for any process to take at once. `now` is
+    /// read at each round; sleeps use `tokio::time`.
     pub async fn run(self, now: impl Fn() -> Timestamp, shutdown: impl Future<Output = ()>) {
-        let mut shutdown = std::pin::pin!(shutdown);
+        let shutdown = std::pin::pin!(shutdown);
+        let mut stop = Stop::new(shutdown);
         if let Some(mailer) = &self.mailer {
             info!(smtp = mailer.endpoint(), "delivering the outbox");
         } else {
             info!("delivering the outbox; emails wait: no SMTP server configured");
         }
-        loop {
-            if let Err(e) = self.deliver_due(now()).await {
+        while !stop.fired() {
+            if let Err(e) = self.round(now(), &mut stop).await {
                 error!(error = %e, "outbox round failed");
+            }
+            if stop.fired() {
+                break;
             }
             let wait = match self.store.next_delivery_at().await {
                 Ok(next) => wait_for(next, now()),
@@ -150,11 +198,43 @@ impl Deliverer {
                 }
             };
             tokio::select! {
-                () = &mut shutdown => break,
+                () = stop.wait() => break,
                 () = tokio::time::sleep(wait) => {}
             }
         }
         info!("outbox delivery stopped");
+    }
+}
+
+/// A shutdown signal that can be checked without waiting, and waited on more than once.
+struct Stop<'a, F> {
+    signal: std::pin::Pin<&'a mut F>,
+    done: bool,
+}
+
+impl<'a, F: Future<Output = ()>> Stop<'a, F> {
+    fn new(signal: std::pin::Pin<&'a mut F>) -> Self {
+        Stop {
+            signal,
+            done: false,
+        }
+    }
+
+    /// Whether the signal has come (polled once, without waiting).
+    fn fired(&mut self) -> bool {
+        if !self.done {
+            let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+            self.done = self.signal.as_mut().poll(&mut cx).is_ready();
+        }
+        self.done
+    }
+
+    /// Resolves once the signal has come.
+    async fn wait(&mut self) {
+        if !self.done {
+            self.signal.as_mut().await;
+            self.done = true;
+        }
     }
 }
 

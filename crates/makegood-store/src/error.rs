@@ -22,6 +22,10 @@ pub enum StoreError {
     /// Anything else the database said; logged in full, shown generically.
     #[error("database error: {0}")]
     Database(String),
+    /// The database's disk is full (SQLite `SQLITE_FULL`, PostgreSQL `53100 disk_full`): the
+    /// write was rolled back whole. Carries what the database said, for the log.
+    #[error("the disk is full; nothing was saved; try again once space is freed")]
+    DiskFull(String),
 }
 
 impl StoreError {
@@ -39,8 +43,12 @@ impl StoreError {
     }
 }
 
-/// Maps a database error: constraint violations become conflicts, the rest stays opaque.
+/// Maps a database error: constraint violations become conflicts, a full disk says so, the
+/// rest stays opaque.
 pub(crate) fn from_db(e: DbErr) -> StoreError {
+    if disk_full(&e) {
+        return StoreError::DiskFull(e.to_string());
+    }
     match e.sql_err() {
         Some(SqlErr::UniqueConstraintViolation(_)) => {
             StoreError::Conflict("that already exists".into())
@@ -50,6 +58,27 @@ pub(crate) fn from_db(e: DbErr) -> StoreError {
         ),
         _ => StoreError::Database(e.to_string()),
     }
+}
+
+/// Whether the database refused a write for want of disk space: SQLite's `SQLITE_FULL` (13,
+/// also as the primary code of an extended one), PostgreSQL's `53100`, or the operating
+/// system's "No space left on device" passed through either.
+fn disk_full(e: &DbErr) -> bool {
+    use sea_orm::RuntimeErr;
+    use sea_orm::sqlx::Error as Sqlx;
+    if let DbErr::Exec(RuntimeErr::SqlxError(inner))
+    | DbErr::Query(RuntimeErr::SqlxError(inner))
+    | DbErr::Conn(RuntimeErr::SqlxError(inner)) = e
+        && let Sqlx::Database(db) = inner.as_ref()
+        && let Some(code) = db.code()
+    {
+        let sqlite_full = code.parse::<i32>().is_ok_and(|c| c & 0xff == 13);
+        if sqlite_full || code == "53100" {
+            return true;
+        }
+    }
+    let text = e.to_string();
+    text.contains("database or disk is full") || text.contains("No space left on device")
 }
 
 /// Maps a unique violation to `Conflict(message())`, anything else as [`from_db`].

@@ -53,6 +53,7 @@ mod timers;
 pub mod transfer;
 mod validate;
 mod webhooks;
+pub mod backup;
 
 pub use account_search::AccountEntry;
 pub use api::*;

@@ -399,6 +399,11 @@ impl Store {
     pub async fn claim_deliveries(&self, now: Timestamp, limit: u64) -> Result<Vec<Delivery>> {
         outbox::claim(self, now, limit).await
     }
+    /// Hands back claimed messages that were not sent (the sender is stopping): due again at
+    /// `now` for any instance, their attempt not counted. Returns how many were handed back.
+    pub async fn release_deliveries(&self, claimed: &[Delivery], now: Timestamp) -> Result<u64> {
+        outbox::release(self, claimed, now).await
+    }
     /// Marks a claimed message delivered; it is never claimed again.
     pub async fn mark_delivered(&self, id: i64, now: Timestamp) -> Result<()> {
         outbox::delivered(self, id, now).await

@@ -116,6 +116,37 @@ pub(crate) async fn claim(store: &Store, now: Timestamp, limit: u64) -> Result<V
     Ok(claimed)
 }
 
+/// Hands back messages `claimed` but not sent (the sender is stopping): each is due again at
+/// `now`, for any process to claim at once, and its attempt is not counted. Only a lease still
+/// held is handed back: a message marked since, or claimed again after its lease ran out, is
+/// left as it is. Returns how many were handed back.
+pub(crate) async fn release(store: &Store, claimed: &[Delivery], now: Timestamp) -> Result<u64> {
+    if claimed.is_empty() {
+        return Ok(0);
+    }
+    let txn = store.write().await?;
+    let mut released = 0;
+    for d in claimed {
+        let done = outbox::Entity::update_many()
+            .col_expr(outbox::Column::NextAttemptAt, Expr::value(to_db(now)))
+            .col_expr(
+                outbox::Column::Attempts,
+                Expr::col(outbox::Column::Attempts).sub(1),
+            )
+            .filter(outbox::Column::Id.eq(d.id))
+            .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))
+            .filter(outbox::Column::NextAttemptAt.eq(to_db(d.next_attempt_at)))
+            .filter(outbox::Column::Attempts.eq(i32::try_from(d.attempts).unwrap_or(i32::MAX)))
+            .filter(outbox::Column::Attempts.gt(0))
+            .exec(&txn)
+            .await
+            .db()?;
+        released += done.rows_affected;
+    }
+    txn.commit().await.db()?;
+    Ok(released)
+}
+
 async fn find(store: &Store, id: i64) -> Result<outbox::Model> {
     outbox::Entity::find_by_id(id)
         .one(&store.db)

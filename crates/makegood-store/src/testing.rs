@@ -272,3 +272,157 @@ pub async fn make_red_for_test(
 ) -> crate::Result<()> {
     store.make_red_for_test(id, now).await
 }
+
+/// The unfired timers of `subject` (`problem:ID` or `promise:ID`) as (clock, transition, at),
+/// ordered: for tests that the stored next deadlines match the clocks the API shows.
+pub async fn pending_timers_for_test(
+    store: &Store,
+    subject: &str,
+) -> crate::Result<Vec<(String, String, Timestamp)>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+
+    use crate::db::timer;
+    use crate::error::DbResult;
+    let rows = timer::Entity::find()
+        .filter(timer::Column::Subject.eq(subject))
+        .filter(timer::Column::FiredAt.is_null())
+        .order_by_asc(timer::Column::At)
+        .order_by_asc(timer::Column::Id)
+        .all(&store.db)
+        .await
+        .db()?;
+    rows.into_iter()
+        .map(|r| Ok((r.clock, r.transition, crate::convert::from_db(r.at)?)))
+        .collect()
+}
+
+/// The upgrade tests' handles on the schema: a database with no migrations yet, one
+/// migration at a time, raw SQL (the seed files) and what every table holds.
+impl TestDb {
+    /// A fresh database on `backend` with nothing in it, not even the schema.
+    pub async fn unmigrated(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                let url = format!("sqlite://{}", dir.path().join("makegood.db").display());
+                TestDb {
+                    store: Store::connect(&url).await.unwrap(),
+                    url,
+                    _dir: Some(dir),
+                    postgres: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_base_url();
+                let name = format!("makegood_test_{:016x}", rand::random::<u64>());
+                let admin = Database::connect(&admin_url).await.unwrap();
+                admin
+                    .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                let url = with_database(&admin_url, &name);
+                TestDb {
+                    store: Store::connect(&url).await.unwrap(),
+                    url,
+                    _dir: None,
+                    postgres: Some((admin_url, name)),
+                }
+            }
+        }
+    }
+}
+
+/// The names of the migrations, oldest first (also the schema versions).
+pub fn migration_names() -> Vec<String> {
+    crate::backup::schema_versions()
+}
+
+/// Applies the next `steps` pending migrations, as an older release would have.
+pub async fn migrate_steps_for_test(store: &Store, steps: u32) -> crate::Result<()> {
+    use crate::error::DbResult;
+    use sea_orm_migration::MigratorTrait;
+    crate::migration::Migrator::up(&store.db, Some(steps))
+        .await
+        .db()
+}
+
+/// Runs a script of `;`-terminated statements (`--` comments allowed), one statement at a
+/// time, in one transaction.
+pub async fn execute_script_for_test(store: &Store, script: &str) -> crate::Result<()> {
+    use crate::error::DbResult;
+    use sea_orm::TransactionTrait;
+    let txn = store.db.begin().await.db()?;
+    for statement in split_statements(script) {
+        txn.execute_unprepared(&statement)
+            .await
+            .map_err(|e| crate::StoreError::Database(format!("{e}\nin: {statement}")))?;
+    }
+    txn.commit().await.db()
+}
+
+/// The statements of a script: `;` at the end of a line ends one; `--` lines are comments.
+fn split_statements(script: &str) -> Vec<String> {
+    let mut statements = Vec::new();
+    let mut current = String::new();
+    for line in script.lines() {
+        if line.trim_start().starts_with("--") {
+            continue;
+        }
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') {
+            statements.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.trim().is_empty() {
+        statements.push(current);
+    }
+    statements
+}
+
+/// The number of rows in every table of the schema (SQLite's FTS shadow tables and
+/// internal tables left out), by name.
+pub async fn row_counts_for_test(
+    store: &Store,
+) -> crate::Result<std::collections::BTreeMap<String, i64>> {
+    use crate::error::DbResult;
+    use sea_orm::{DbBackend, Statement};
+    let list = match store.backend {
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+             AND name NOT LIKE 'problem_text_fts%'"
+        }
+        Backend::Postgres => {
+            "SELECT table_name::text AS name FROM information_schema.tables \
+             WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+        }
+    };
+    let backend = match store.backend {
+        Backend::Sqlite => DbBackend::Sqlite,
+        Backend::Postgres => DbBackend::Postgres,
+    };
+    let rows = store
+        .db
+        .query_all_raw(Statement::from_string(backend, list))
+        .await
+        .db()?;
+    let mut counts = std::collections::BTreeMap::new();
+    for row in rows {
+        let name: String = row.try_get("", "name").db()?;
+        let count = store
+            .db
+            .query_one_raw(Statement::from_string(
+                backend,
+                format!("SELECT COUNT(*) AS n FROM \"{name}\""),
+            ))
+            .await
+            .db()?
+            .map(|r| r.try_get::<i64>("", "n"))
+            .transpose()
+            .db()?
+            .unwrap_or(0);
+        counts.insert(name, count);
+    }
+    Ok(counts)
+}

@@ -169,6 +169,10 @@ impl From<StoreError> for AppError {
             }
             StoreError::Conflict(message) => Self::Conflict(message),
             e @ StoreError::Database(_) => Self::Internal(anyhow::Error::new(e)),
+            StoreError::DiskFull(cause) => {
+                tracing::error!(error = %cause, "the database's disk is full");
+                Self::Unavailable(StoreError::DiskFull(String::new()).to_string())
+            }
         }
     }
 }

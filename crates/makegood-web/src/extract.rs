@@ -3,12 +3,13 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, header, request::Parts};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, FieldError};
+use crate::limits::{self, Limits};
 
 /// A JSON request body (`deny_unknown_fields` on every target type) or response.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,9 +24,19 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Json<T> {
                 "send the body as JSON with the header `Content-Type: application/json`".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            AppError::bad_request(format!("could not read the body: {}", e.body_text()))
-        })?;
+        let limit = req.extensions().get::<Limits>().map(|l| l.body_bytes);
+        let bytes =
+            Bytes::from_request(req, state)
+                .await
+                .map_err(|e| match (e.status(), limit) {
+                    (StatusCode::PAYLOAD_TOO_LARGE, Some(limit)) => limits::too_large_error(limit),
+                    (StatusCode::PAYLOAD_TOO_LARGE, None) => {
+                        AppError::PayloadTooLarge("the body is too large; send less".into())
+                    }
+                    _ => {
+                        AppError::bad_request(format!("could not read the body: {}", e.body_text()))
+                    }
+                })?;
         parse_json(&bytes).map(Json)
     }
 }

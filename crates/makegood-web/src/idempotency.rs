@@ -54,9 +54,11 @@ async fn run(
         // Not signed in: the handler answers 401 as usual.
         return Ok(next.run(Request::from_parts(parts, body)).await);
     };
-    let bytes = to_bytes(body, MAX_BODY)
-        .await
-        .map_err(|_| AppError::bad_request("the body is too large (2 MiB at most)"))?;
+    let bytes = to_bytes(body, MAX_BODY).await.map_err(|_| {
+        AppError::PayloadTooLarge(
+            "the body is too large to retry safely (2 MiB at most with Idempotency-Key)".into(),
+        )
+    })?;
     let target = parts
         .uri
         .path_and_query()

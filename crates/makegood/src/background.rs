@@ -9,6 +9,7 @@ use makegood_store::Store;
 
 use crate::cli::NotifyArgs;
 use crate::clock;
+use crate::serve::Stopping;
 
 /// How many timers one scheduler transaction fires.
 const BATCH: u64 = 100;
@@ -18,34 +19,41 @@ const POLL: Duration = Duration::from_secs(5);
 /// The pause after a database error, so a broken database is not hammered.
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 
-/// Fires due deadlines for ever: wakes at the earliest next one (or after [`POLL`]), fires
-/// every transition due by then, and sleeps again. Several processes may run it against one
-/// PostgreSQL database; each transition fires once.
-pub async fn scheduler(store: Store) {
-    loop {
-        match store.fire_due(clock::now(), BATCH).await {
+/// Fires due deadlines until `stopping`: wakes at the earliest next one (or after [`POLL`]),
+/// fires every transition due by then, and sleeps again. Several processes may run it against
+/// one PostgreSQL database; each transition fires once. A tick under way when the signal
+/// comes is finished (each of its transactions commits whole); the sleep is not.
+pub async fn scheduler(store: Store, stopping: Stopping) {
+    while !stopping.is_set() {
+        let pause = match store.fire_due(clock::now(), BATCH).await {
             // A full batch: more may be due at once.
             Ok(fired) if fired as u64 >= BATCH => continue,
-            Ok(0) => {}
-            Ok(fired) => tracing::info!(fired, "fired deadlines"),
+            Ok(fired) => {
+                if fired > 0 {
+                    tracing::info!(fired, "fired deadlines");
+                }
+                match store.next_wakeup().await {
+                    Ok(Some(at)) => Duration::try_from(at.duration_since(clock::now()))
+                        .unwrap_or(Duration::ZERO)
+                        .min(POLL),
+                    Ok(None) => POLL,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the scheduler cannot read the next deadline");
+                        AFTER_ERROR
+                    }
+                }
+            }
             Err(e) => {
                 tracing::warn!(error = %e, "the scheduler cannot fire deadlines");
-                tokio::time::sleep(AFTER_ERROR).await;
-                continue;
-            }
-        }
-        let sleep = match store.next_wakeup().await {
-            Ok(Some(at)) => Duration::try_from(at.duration_since(clock::now()))
-                .unwrap_or(Duration::ZERO)
-                .min(POLL),
-            Ok(None) => POLL,
-            Err(e) => {
-                tracing::warn!(error = %e, "the scheduler cannot read the next deadline");
                 AFTER_ERROR
             }
         };
-        tokio::time::sleep(sleep).await;
+        tokio::select! {
+            () = stopping.clone().wait() => break,
+            () = tokio::time::sleep(pause) => {}
+        }
     }
+    tracing::debug!("the scheduler stopped");
 }
 
 /// The outbox's deliverer, configured from the command line: links point at `public_url`.

@@ -54,6 +54,12 @@ pub enum Command {
     /// Read an export into an empty database (a new --database-url), in one transaction:
     /// nothing is written unless all of it is.
     Import(ImportArgs),
+    /// Copy a SQLite database to FILE while makegood keeps running: one consistent
+    /// snapshot, checked before it gets its name. (PostgreSQL: pg_dump, or export.)
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup; makegood must be stopped. The database
+    /// replaced is kept beside it as `….before-restore`.
+    Restore(RestoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -248,4 +254,22 @@ pub struct PortalLinkArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     pub public_url: String,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The file to write; it must not exist yet.
+    pub file: PathBuf,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// A file written by `makegood backup`.
+    pub file: PathBuf,
+    /// Replace a database that has data without asking.
+    #[arg(long)]
+    pub yes: bool,
 }

@@ -1,6 +1,7 @@
 //! The `makegood` command: configuration, wiring and subcommands.
 
 mod background;
+mod backup;
 pub mod cli;
 pub mod clock;
 mod demo;
@@ -58,6 +59,12 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 async fn dispatch(cli: Cli) -> anyhow::Result<()> {
+    // These work on the database file itself: nothing is migrated, nothing created.
+    match cli.command {
+        Command::Backup(args) => return backup::backup(&cli.database_url, args).await,
+        Command::Restore(args) => return backup::restore(&cli.database_url, args).await,
+        _ => {}
+    }
     let store = open(&cli.database_url).await?;
     match cli.command {
         Command::Serve(args) => serve::serve(store, args).await,
@@ -73,6 +80,7 @@ async fn dispatch(cli: Cli) -> anyhow::Result<()> {
         Command::Mail(MailCommand::Ingest(args)) => mail::ingest_stdin(&store, args).await,
         Command::Export(args) => transfer::export(&store, args).await,
         Command::Import(args) => transfer::import(&store, args).await,
+        Command::Backup(_) | Command::Restore(_) => unreachable!("handled above"),
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::{Context, anyhow, bail};
 use makegood_domain::{Email, MemberId, ProblemNumber};
 use makegood_notify::inbound::imap::ImapSource;
-use makegood_notify::inbound::{IngestError, ingest};
+use makegood_notify::inbound::{IngestError, Limits, ingest};
 use makegood_store::{Ingested, Store};
 use url::Url;
 
@@ -105,8 +105,12 @@ pub async fn ingest_stdin(store: &Store, args: MailIngestArgs) -> anyhow::Result
         code: EX_TEMPFAIL,
         message,
     };
+    // Read one byte past the limit, not the whole of an endless pipe: the parser then refuses
+    // it as too large (EX_DATAERR), without the process holding all of it in memory.
+    let limit = Limits::default().message_bytes;
     let mut raw = Vec::new();
     std::io::stdin()
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
         .read_to_end(&mut raw)
         .map_err(|e| tempfail(format!("cannot read the message on standard input: {e}")))?;
     let routing = Routing::of(

@@ -3,20 +3,22 @@
 use makegood_store::Store;
 
 use crate::cli::WorkerArgs;
-use crate::serve::shutdown;
+use crate::serve::Stopping;
 use crate::{background, clock};
 
 pub async fn worker(store: Store, args: WorkerArgs) -> anyhow::Result<()> {
     let deliverer = background::deliverer(store.clone(), &args.public_url, &args.notify)?;
     let imap = crate::mail::start_imap(&store, &args.public_url, &args.imap).await?;
-    let scheduler = tokio::spawn(background::scheduler(store));
+    let stopping = Stopping::listen();
+    let scheduler = tokio::spawn(background::scheduler(store, stopping.clone()));
     tracing::info!("worker running");
-    // The delivery finishes the message in hand before stopping; the scheduler's transaction
-    // in flight, if any, rolls back when its task is aborted.
-    deliverer.run(clock::now, shutdown()).await;
-    scheduler.abort();
+    // On the signal the delivery claims nothing more and hands back what it claimed but did
+    // not send; the scheduler finishes its tick (each transaction commits or rolls back whole).
+    deliverer.run(clock::now, stopping.wait()).await;
     if let Some(imap) = imap {
         imap.abort();
     }
+    let _ = scheduler.await;
+    tracing::info!("stopped");
     Ok(())
 }

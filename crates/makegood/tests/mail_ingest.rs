@@ -27,6 +27,43 @@ fn makegood(db: &str, args: &[&str], stdin: &[u8]) -> Output {
     child.wait_with_output().expect("makegood ends")
 }
 
+/// `mail ingest` fed by a writer that never stops; fails the test if it is still reading
+/// after a minute.
+fn endless_stdin(db: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_makegood"))
+        .arg("--database-url")
+        .arg(db)
+        .args(["mail", "ingest"])
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("makegood starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || {
+        let mut chunk = b"Subject: big\r\n\r\n".to_vec();
+        chunk.resize(64 * 1024, b'x');
+        // Ends when makegood closes the pipe by exiting.
+        while stdin.write_all(&chunk).is_ok() {}
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while child
+        .try_wait()
+        .expect("makegood can be waited on")
+        .is_none()
+    {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("makegood mail ingest kept reading an endless message");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("makegood ends");
+    writer.join().expect("the writer ends");
+    out
+}
+
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
@@ -151,6 +188,20 @@ async fn an_mta_pipe_threads_holds_dedups_and_refuses_with_the_right_exit_status
         refused.status.code(),
         Some(65),
         "not a message: refused for good"
+    );
+
+    // A pipe that never ends: refused once past 25 MiB, without reading the rest.
+    let endless = endless_stdin(&db);
+    assert_eq!(
+        endless.status.code(),
+        Some(65),
+        "{}",
+        String::from_utf8_lossy(&endless.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&endless.stderr).contains("at most 26214400"),
+        "{}",
+        String::from_utf8_lossy(&endless.stderr)
     );
 
     let unreachable = makegood(

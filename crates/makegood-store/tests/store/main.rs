@@ -44,3 +44,4 @@ mod setup;
 mod timestamps;
 mod transfer;
 mod webhooks;
+mod upgrade;

@@ -131,3 +131,55 @@ store_test! {
         }
     }
 }
+
+store_test! {
+    async fn a_released_claim_is_due_at_once_and_its_attempt_not_counted(store: Store) {
+        let first = enqueue_for_test(&store, &alert(1), None, now()).await.unwrap();
+        let second = enqueue_for_test(&store, &alert(2), None, now()).await.unwrap();
+        // A message tried once before: its earlier attempt stays counted.
+        assert_eq!(ids(&store, now()).await, [first, second]);
+        store.mark_failed(second, "421 try later", false, now()).await.unwrap();
+        let at = now() + minutes(1);
+        let claimed = store.claim_deliveries(at, 10).await.unwrap();
+        assert_eq!(claimed.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), [(second, 2)]);
+        let claimed_first = store.claim_deliveries(now() + DELIVERY_LEASE, 10).await;
+        // The first's lease from the first claim ran out: claimed again, a second attempt.
+        let claimed_first = claimed_first.unwrap();
+        assert_eq!(claimed_first.iter().map(|d| (d.id, d.attempts)).collect::<Vec<_>>(), [(first, 2)]);
+
+        let stop = now() + DELIVERY_LEASE + secs(5);
+        let all: Vec<_> = claimed.iter().chain(&claimed_first).cloned().collect();
+        assert_eq!(store.release_deliveries(&all, stop).await.unwrap(), 2);
+        for (id, attempts) in [(first, 1), (second, 1)] {
+            let d = store.delivery(id).await.unwrap();
+            assert_eq!((d.status, d.attempts, d.next_attempt_at), (DeliveryStatus::Pending, attempts, stop));
+        }
+        // Due at once for anyone, not a lease later.
+        assert_eq!(ids(&store, stop).await, [first, second]);
+    }
+}
+
+store_test! {
+    async fn a_release_leaves_what_changed_since_the_claim(store: Store) {
+        let sent = enqueue_for_test(&store, &alert(1), None, now()).await.unwrap();
+        let reclaimed = enqueue_for_test(&store, &alert(2), None, now()).await.unwrap();
+        let claimed = store.claim_deliveries(now(), 10).await.unwrap();
+        assert_eq!(claimed.len(), 2);
+        store.mark_delivered(sent, now()).await.unwrap();
+        // The lease ran out and another process claimed it: its lease is not ours to end.
+        let later = now() + DELIVERY_LEASE;
+        let theirs = store.claim_deliveries(later, 10).await.unwrap();
+        assert_eq!(theirs.iter().map(|d| d.id).collect::<Vec<_>>(), [reclaimed]);
+
+        assert_eq!(store.release_deliveries(&claimed, later).await.unwrap(), 0);
+        let d = store.delivery(sent).await.unwrap();
+        assert_eq!((d.status, d.attempts), (DeliveryStatus::Delivered, 1));
+        let d = store.delivery(reclaimed).await.unwrap();
+        assert_eq!((d.attempts, d.next_attempt_at), (2, later + DELIVERY_LEASE));
+        assert_eq!(store.release_deliveries(&[], later).await.unwrap(), 0);
+        // Released twice is released once.
+        assert_eq!(store.release_deliveries(&theirs, later).await.unwrap(), 1);
+        assert_eq!(store.release_deliveries(&theirs, later).await.unwrap(), 0);
+        assert_eq!(store.delivery(reclaimed).await.unwrap().attempts, 1);
+    }
+}

@@ -28,7 +28,7 @@ pub struct DutiesQuery {
     #[serde(rename = "for")]
     #[param(rename = "for")]
     pub whose: Option<DutiesFor>,
-    /// At most this many (1 to 500, default 100).
+    /// At most this many (1 to 200, default 100).
     pub limit: Option<u32>,
 }
 
@@ -41,16 +41,7 @@ pub async fn list_duties(
     Query(q): Query<DutiesQuery>,
 ) -> Result<Json<ListOf<Duty>>, AppError> {
     me.require(Action::Read, None)?;
-    let limit = q.limit.unwrap_or(100);
-    if !(1..=500).contains(&limit) {
-        return Err(AppError::BadRequest {
-            detail: "bad query string: limit must be between 1 and 500".into(),
-            errors: vec![crate::error::FieldError::new(
-                "limit",
-                "must be between 1 and 500",
-            )],
-        });
-    }
+    let limit = super::types::check_limit(q.limit)?.unwrap_or(100);
     let member = match q.whose.unwrap_or_default() {
         DutiesFor::Me => Some(me.id()),
         DutiesFor::Everyone => None,

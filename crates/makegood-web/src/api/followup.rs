@@ -18,8 +18,6 @@ use crate::state::AppState;
 
 /// The answers listed in an account's summary unless `latest` says otherwise.
 const LATEST: u32 = 10;
-/// The most of either list one call returns.
-const MAX: u32 = 200;
 
 /// The follow-up routes, merged into `/api/v1`.
 pub(super) fn routes() -> OpenApiRouter<AppState> {
@@ -137,14 +135,9 @@ pub struct LatestQuery {
 }
 
 fn limit(q: &LatestQuery, default: u32) -> Result<u64, AppError> {
-    match q.limit {
-        None => Ok(u64::from(default)),
-        Some(n) if (1..=MAX).contains(&n) => Ok(u64::from(n)),
-        Some(n) => Err(AppError::invalid(
-            "limit",
-            format!("{n} is out of range: ask for 1 to {MAX}"),
-        )),
-    }
+    Ok(u64::from(
+        super::types::check_limit(q.limit)?.unwrap_or(default),
+    ))
 }
 
 /// Lists the follow-up surveys sent about a problem, in the order sent, with the answers.

@@ -11,6 +11,7 @@ use super::deliveries::DeliveryState;
 use super::duties::DutiesFor;
 use super::problems::{ProblemOrder, RunningClockState};
 use super::promises::PromiseState;
+use super::types::MAX_LIMIT;
 use crate::error::{FieldError, PROBLEM_JSON, ProblemDetails};
 
 #[derive(utoipa::OpenApi)]
@@ -77,6 +78,7 @@ impl Modify for ErrorResponses {
             ];
             for (method, op) in ops {
                 if let Some(op) = op {
+                    cap_limit(op);
                     add_errors(op, &method, has_id, path);
                     if matches!(method, HttpMethod::Post) {
                         add_idempotency_key(op);
@@ -97,7 +99,7 @@ fn add_errors(op: &mut Operation, method: &HttpMethod, has_id: bool, path: &str)
         .iter()
         .flatten()
         .any(|p| p.name == "cursor" || p.name == "limit");
-    let table: [(&str, &str, bool); 9] = [
+    let table: [(&str, &str, bool); 11] = [
         (
             "400",
             "The request could not be read: malformed JSON, a bad query string, path or header",
@@ -131,6 +133,16 @@ fn add_errors(op: &mut Operation, method: &HttpMethod, has_id: bool, path: &str)
             writes || !has_id || paginated,
         ),
         ("500", "Something went wrong on our side", true),
+        (
+            "413",
+            "The body is larger than the API reads (1 MiB; inbound email 25 MiB)",
+            writes,
+        ),
+        (
+            "503",
+            "The request took too long (30 s) and was abandoned; nothing it started was kept",
+            true,
+        ),
     ];
     for (status, description, applies) in table {
         if applies && !op.responses.responses.contains_key(status) {
@@ -163,4 +175,21 @@ fn add_idempotency_key(op: &mut Operation) {
             .schema(Some(utoipa::openapi::ObjectBuilder::new().schema_type(utoipa::openapi::schema::Type::String)))
             .build(),
     );
+}
+
+/// Every list's `limit` says its range in the schema: 1 to [`MAX_LIMIT`], as `check_limit`
+/// checks.
+fn cap_limit(op: &mut Operation) {
+    use utoipa::openapi::{RefOr, Schema};
+    let limits = op
+        .parameters
+        .iter_mut()
+        .flatten()
+        .filter(|p| p.name == "limit" && matches!(p.parameter_in, ParameterIn::Query));
+    for param in limits {
+        if let Some(RefOr::T(Schema::Object(schema))) = param.schema.as_mut() {
+            schema.minimum = Some(1u32.into());
+            schema.maximum = Some(MAX_LIMIT.into());
+        }
+    }
 }

@@ -73,14 +73,23 @@ impl<T> ListOf<T> {
     }
 }
 
-/// A page request from `cursor` and `limit` (1 to 200, default 50).
-pub fn page(cursor: Option<String>, limit: Option<u32>) -> Result<PageRequest, AppError> {
-    if limit.is_some_and(|l| !(1..=200).contains(&l)) {
-        return Err(AppError::BadRequest {
-            detail: "bad query string: limit must be between 1 and 200".into(),
-            errors: vec![FieldError::new("limit", "must be between 1 and 200")],
-        });
+/// The most any list returns at once: a larger `limit` is a 422 naming it.
+pub const MAX_LIMIT: u32 = 200;
+
+/// Checks a list's `limit`: 1 to [`MAX_LIMIT`], else a 422 naming the range.
+pub fn check_limit(limit: Option<u32>) -> Result<Option<u32>, AppError> {
+    match limit {
+        Some(n) if !(1..=MAX_LIMIT).contains(&n) => Err(AppError::invalid(
+            "limit",
+            format!("{n} is out of range: ask for 1 to {MAX_LIMIT}"),
+        )),
+        limit => Ok(limit),
     }
+}
+
+/// A page request from `cursor` and `limit` (1 to [`MAX_LIMIT`], default 50).
+pub fn page(cursor: Option<String>, limit: Option<u32>) -> Result<PageRequest, AppError> {
+    let limit = check_limit(limit)?;
     Ok(PageRequest { cursor, limit })
 }
 

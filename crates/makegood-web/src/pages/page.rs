@@ -251,6 +251,10 @@ pub enum PageError {
     Conflict(String),
     /// 500: logged with its cause; the page says only that it was logged.
     Internal(anyhow::Error),
+    /// 413: the form sent more than the app reads (what is said on the page).
+    TooLarge(String),
+    /// 503: the request took too long and was abandoned (said on the page).
+    Unavailable(String),
 }
 
 impl From<StoreError> for PageError {
@@ -301,6 +305,16 @@ impl IntoResponse for PageError {
                 StatusCode::CONFLICT,
                 "That did not work",
                 format!("{detail}. Reload the page to see the current state, then try again."),
+            ),
+            Self::TooLarge(detail) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much at once",
+                format!("{detail}. Go back, shorten what you wrote and send it again."),
+            ),
+            Self::Unavailable(detail) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "That took too long",
+                format!("{detail}. Try again in a moment."),
             ),
             Self::Internal(cause) => {
                 tracing::error!(error = format!("{cause:#}"), "internal error on a page");

@@ -253,7 +253,7 @@ async fn query_strings_paths_routes_and_methods(backend: Backend) {
     assert_eq!(bad_number.fields(), ["limit"]);
 
     let out_of_range = app.get("/api/v1/problems?limit=5000", &admin).await;
-    assert_eq!(out_of_range.problem(400)["errors"][0]["field"], "limit");
+    assert_eq!(out_of_range.problem(422)["errors"][0]["field"], "limit");
 
     let unknown_param = app.get("/api/v1/promises?colour=red", &admin).await;
     assert_eq!(unknown_param.problem(400)["errors"][0]["field"], "colour");

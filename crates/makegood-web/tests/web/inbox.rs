@@ -218,7 +218,7 @@ async fn the_held_mail_api(backend: Backend) {
     assert_eq!(next.json["items"][0]["id"], b);
     app.get("/api/v1/inbound/held?limit=0", admin)
         .await
-        .problem(400);
+        .problem(422);
     app.get("/api/v1/inbound/held", &team.agent)
         .await
         .problem(403);

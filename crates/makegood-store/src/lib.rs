@@ -11,6 +11,7 @@
 mod account_search;
 mod accounts;
 mod api;
+pub mod audit;
 mod auth;
 mod calendars;
 mod clocks;
@@ -56,6 +57,7 @@ mod webhooks;
 
 pub use account_search::AccountEntry;
 pub use api::*;
+pub use audit::{AuditEvent, AuditFilter, AuditKind, NewAuditEvent};
 pub use error::StoreError;
 pub use failures::{FailureFilter, FailureSummary};
 pub use gauges::Gauges;

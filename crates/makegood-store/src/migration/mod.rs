@@ -16,6 +16,7 @@ mod m0011_inbound;
 mod m0012_customer;
 mod m0013_reports;
 mod m0014_failures_and_health;
+mod m0016_audit;
 
 use sea_orm_migration::prelude::*;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_customer::Migration),
             Box::new(m0013_reports::Migration),
             Box::new(m0014_failures_and_health::Migration),
+            Box::new(m0016_audit::Migration),
         ]
     }
 }

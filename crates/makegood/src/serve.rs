@@ -64,6 +64,8 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     let app = makegood_web::app_with_metrics(store, config, metrics, access);
+    // With each connection's peer address, for the audit trail.
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await

@@ -81,13 +81,14 @@ impl FromRequestParts<AppState> for CurrentMember {
                 .ok_or_else(|| {
                     AppError::Unauthorized("the Authorization header must be `Bearer mg_…`".into())
                 })?;
-            let member = state
+            let hash = sha256_hex(secret);
+            let member = state.store.token_member(&hash, now).await?.ok_or_else(|| {
+                AppError::Unauthorized("this API token is unknown or has been revoked".into())
+            })?;
+            state
                 .store
-                .token_member(&sha256_hex(secret), now)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Unauthorized("this API token is unknown or has been revoked".into())
-                })?;
+                .note_token_use(&hash, super::ClientIp::of(parts).0, now)
+                .await?;
             CurrentMember {
                 member,
                 credential: Credential::Token,

@@ -139,6 +139,26 @@ async fn lookup<C: ConnectionTrait>(
     })
 }
 
+/// Creates `member` without a password, with an invitation, inside the caller's transaction.
+pub(crate) async fn invite_in<C: ConnectionTrait>(
+    c: &C,
+    member: NewMember,
+    token_hash: &str,
+    now: Timestamp,
+) -> Result<(Member, Invitation)> {
+    let member = members::insert(
+        c,
+        NewMember {
+            password_hash: None,
+            ..member
+        },
+        now,
+    )
+    .await?;
+    let invitation = insert(c, member.id, token_hash, now).await?;
+    Ok((member, invitation))
+}
+
 impl Store {
     /// Creates `member` (its password hash is ignored: the invitee sets it) with an
     /// invitation by the hash of its secret, valid for [`INVITATION_LIFETIME`]; one
@@ -150,18 +170,9 @@ impl Store {
         now: Timestamp,
     ) -> Result<(Member, Invitation)> {
         let txn = self.write().await?;
-        let member = members::insert(
-            &txn,
-            NewMember {
-                password_hash: None,
-                ..member
-            },
-            now,
-        )
-        .await?;
-        let invitation = insert(&txn, member.id, token_hash, now).await?;
+        let made = invite_in(&txn, member, token_hash, now).await?;
         txn.commit().await.db()?;
-        Ok((member, invitation))
+        Ok(made)
     }
 
     /// A new invitation for an existing, active member; their earlier unused links stop
@@ -232,6 +243,13 @@ impl Store {
             .exec(&txn)
             .await
             .db()?;
+        let joined = crate::audit::NewAuditEvent::new(
+            crate::audit::AuditKind::MemberJoined,
+            member.email.as_str(),
+        )
+        .by(member.id)
+        .about(member.id);
+        crate::audit::record(&txn, joined, now).await?;
         txn.commit().await.db()?;
         Ok(member)
     }

@@ -11,6 +11,7 @@
 mod account_search;
 mod accounts;
 mod api;
+pub mod audit;
 mod auth;
 mod calendars;
 mod clocks;
@@ -57,6 +58,7 @@ pub mod backup;
 
 pub use account_search::AccountEntry;
 pub use api::*;
+pub use audit::{AuditEvent, AuditFilter, AuditKind, NewAuditEvent};
 pub use error::StoreError;
 pub use failures::{FailureFilter, FailureSummary};
 pub use gauges::Gauges;

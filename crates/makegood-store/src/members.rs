@@ -110,7 +110,16 @@ pub(crate) async fn list(store: &Store, page_request: &PageRequest) -> Result<Pa
 }
 
 pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> Result<Member> {
-    let current = find(&store.db, id).await?;
+    update_in(&store.db, id, patch).await
+}
+
+/// Applies `patch` to member `id` inside the caller's transaction.
+pub(crate) async fn update_in<C: ConnectionTrait>(
+    c: &C,
+    id: MemberId,
+    patch: MemberPatch,
+) -> Result<Member> {
+    let current = find(c, id).await?;
     let mut row = current.into_active_model();
     if let Some(name) = &patch.name {
         row.name = Set(text("name", name, limits::PERSON_NAME)?);
@@ -132,15 +141,12 @@ pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> R
         row.active = Set(active);
     }
     if !row.is_changed() {
-        return get(store, id).await;
+        return to_member(find(c, id).await?);
     }
-    let saved = row
-        .update(&store.db)
-        .await
-        .map_err(|e| match &patch.email {
-            Some(email) => unique_or(e, taken(email)),
-            None => crate::error::from_db(e),
-        })?;
+    let saved = row.update(c).await.map_err(|e| match &patch.email {
+        Some(email) => unique_or(e, taken(email)),
+        None => crate::error::from_db(e),
+    })?;
     to_member(saved)
 }
 
@@ -161,13 +167,22 @@ pub(crate) async fn credentials(
 }
 
 pub(crate) async fn set_password_hash(store: &Store, id: MemberId, hash: &str) -> Result<()> {
+    set_password_hash_in(&store.db, id, hash).await
+}
+
+/// Sets member `id`'s password hash inside the caller's transaction.
+pub(crate) async fn set_password_hash_in<C: ConnectionTrait>(
+    c: &C,
+    id: MemberId,
+    hash: &str,
+) -> Result<()> {
     let result = member::Entity::update_many()
         .col_expr(
             member::Column::PasswordHash,
             sea_orm::sea_query::Expr::value(hash.to_owned()),
         )
         .filter(member::Column::Id.eq(id.0))
-        .exec(&store.db)
+        .exec(c)
         .await
         .db()?;
     if result.rows_affected == 0 {

@@ -17,6 +17,7 @@ mod m0012_customer;
 mod m0013_reports;
 mod m0014_failures_and_health;
 mod m0015_token_scopes;
+mod m0016_audit;
 
 use sea_orm_migration::prelude::*;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_reports::Migration),
             Box::new(m0014_failures_and_health::Migration),
             Box::new(m0015_token_scopes::Migration),
+            Box::new(m0016_audit::Migration),
         ]
     }
 }

@@ -76,6 +76,7 @@ pub const EXPORTED: &[&str] = &[
     "account_health",
     "account_health_days",
     "account_reviews",
+    "audit_events",
 ];
 
 /// Tables an export leaves out, with why: sign-ins and replay protection that should not
@@ -110,6 +111,10 @@ pub const SKIPPED: &[(&str, &str)] = &[
         "report aggregates: rebuilt after an import",
     ),
     ("report_state", "report aggregates: rebuilt after an import"),
+    (
+        "login_throttle",
+        "failed sign-ins being backed off, short-lived",
+    ),
 ];
 
 /// Tables that a fresh database already has a row in before anyone signs in (the default

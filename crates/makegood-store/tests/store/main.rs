@@ -13,6 +13,7 @@
 #[macro_use]
 mod common;
 
+mod audit;
 mod calendars;
 mod customer_signals;
 mod duties;

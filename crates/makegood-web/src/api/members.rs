@@ -5,12 +5,12 @@ use axum::http::StatusCode;
 use makegood_domain::member::valid_time_zone;
 use makegood_domain::text::limits;
 use makegood_domain::{Action, Email, Member, MemberId, Money, Role};
-use makegood_store::{MemberPatch, NewMember};
+use makegood_store::{Actor, MemberPatch, NewMember};
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::types::{Check, ListOf, page};
-use crate::auth::{CurrentMember, hash_password, validate_password};
+use crate::auth::{ClientIp, CurrentMember, hash_password, validate_password};
 use crate::error::AppError;
 use crate::extract::{Json, Path, Query};
 use crate::state::AppState;
@@ -119,6 +119,7 @@ pub async fn create_member(
         password_hash,
     };
     let member = state.store.create_member(new, state.now()).await?;
+    crate::auth::audit::member_added(&state, me.id(), &member).await?;
     Ok((StatusCode::CREATED, Json(member)))
 }
 
@@ -126,6 +127,7 @@ pub async fn create_member(
 #[utoipa::path(patch, path = "/members/{id}", tag = "members", responses((status = 200, body = Member)))]
 pub async fn update_member(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     me: CurrentMember,
     Path(id): Path<i64>,
     Json(body): Json<UpdateMember>,
@@ -163,5 +165,12 @@ pub async fn update_member(
         time_zone: body.time_zone,
         active: body.active,
     };
-    Ok(Json(state.store.update_member(MemberId(id), patch).await?))
+    let actor = Actor {
+        member: me.id(),
+        now: state.now(),
+    };
+    let saved = (state.store)
+        .update_member_as(actor, ip, MemberId(id), patch)
+        .await?;
+    Ok(Json(saved))
 }

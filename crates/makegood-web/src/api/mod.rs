@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`: one module per resource, one handler per operation.
 
 pub mod accounts;
+pub mod audit;
 pub mod calendars;
 pub mod contact_portal;
 pub mod contacts;
@@ -171,5 +172,6 @@ fn router() -> OpenApiRouter<AppState> {
     let v1 = v1.merge(followup::routes());
     let v1 = v1.merge(reports::routes());
     let v1 = v1.merge(failures::routes()).merge(health::routes());
+    let v1 = v1.merge(audit::routes());
     OpenApiRouter::with_openapi(openapi::ApiDoc::openapi()).nest("/api/v1", v1)
 }

@@ -31,5 +31,9 @@ pub async fn update_policies(
     policies
         .validate()
         .map_err(|e| AppError::invalid(e.field, e.message))?;
-    Ok(Json(state.store.set_policies(&policies).await?))
+    let saved = state.store.set_policies(&policies).await?;
+    let detail =
+        serde_json::json!({ "policies": serde_json::to_value(&saved).unwrap_or_default() });
+    crate::auth::audit::policies_changed(&state, me.id(), detail).await?;
+    Ok(Json(saved))
 }

@@ -64,6 +64,7 @@ pub async fn create_token(
     check.finish()?;
     let (token, secret) =
         issue_api_token(&state.store, me.id(), &name, body.scope, state.now()).await?;
+    crate::auth::audit::token_created(&state, me.id(), &token).await?;
     Ok((
         StatusCode::CREATED,
         Json(CreatedToken {
@@ -87,5 +88,6 @@ pub async fn revoke_token(
         return Err(AppError::NotFound("API token not found".into()));
     }
     state.store.revoke_api_token(id).await?;
+    crate::auth::audit::token_revoked(&state, me.id(), &token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -80,13 +80,14 @@ impl FromRequestParts<AppState> for CurrentMember {
                 .ok_or_else(|| {
                     AppError::Unauthorized("the Authorization header must be `Bearer mg_…`".into())
                 })?;
-            let (member, scope) = state
+            let hash = sha256_hex(secret);
+            let (member, scope) = state.store.token_member(&hash, now).await?.ok_or_else(|| {
+                AppError::Unauthorized("this API token is unknown or has been revoked".into())
+            })?;
+            state
                 .store
-                .token_member(&sha256_hex(secret), now)
-                .await?
-                .ok_or_else(|| {
-                    AppError::Unauthorized("this API token is unknown or has been revoked".into())
-                })?;
+                .note_token_use(&hash, super::ClientIp::of(parts).0, now)
+                .await?;
             if !scope.may_change() && !matches!(parts.method, Method::GET | Method::HEAD) {
                 return Err(AppError::Forbidden(
                     "this API token is read-only; create a read-write token to change things"

@@ -1,5 +1,7 @@
 //! Authentication: password hashes, secrets, setup tokens, sessions and the `CurrentMember` extractor.
 
+pub(crate) mod audit;
+mod client;
 mod current;
 mod session;
 
@@ -13,6 +15,7 @@ use makegood_domain::{MemberId, TokenScope};
 use makegood_store::{ApiToken, Store, StoreError};
 use sha2::{Digest, Sha256};
 
+pub use client::ClientIp;
 pub use current::{CSRF_HEADER, Credential, CurrentMember};
 pub use session::SESSION_COOKIE;
 pub(crate) use session::{end_session, session_hash, start_session};

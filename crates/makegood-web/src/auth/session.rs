@@ -19,12 +19,17 @@ pub fn session_hash(jar: &CookieJar) -> Option<String> {
     jar.get(SESSION_COOKIE).map(|c| sha256_hex(c.value()))
 }
 
-/// Starts a session for `member` and adds its cookie to `jar`.
+/// Starts a session for `member` and adds its cookie to `jar`. Whatever session the
+/// browser carried is ended first, and the new one has a new secret and CSRF token: a
+/// session id planted before sign-in is worth nothing after it (no session fixation).
 pub async fn start_session(
     state: &AppState,
     jar: CookieJar,
     member: MemberId,
 ) -> Result<CookieJar, AppError> {
+    if let Some(old) = session_hash(&jar) {
+        state.store.delete_session(&old).await?;
+    }
     let secret = random_secret();
     let csrf = random_secret();
     let now: Timestamp = state.now();

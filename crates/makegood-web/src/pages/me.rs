@@ -10,13 +10,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use axum_extra::extract::cookie::CookieJar;
 use makegood_domain::member::valid_time_zone;
-use makegood_store::MemberPatch;
+use makegood_store::{Actor, MemberPatch};
 use serde::Deserialize;
 
 use super::settings::time_zone_options;
 use super::{Chrome, FieldErrors, PageError, PageForm, SignedIn, When, flash_redirect, render};
-use crate::auth::{DUMMY_HASH, hash_password, validate_password, verify_password};
+use crate::auth::{
+    ClientIp, DUMMY_HASH, hash_password, session_hash, validate_password, verify_password,
+};
 use crate::error::AppError;
 use crate::pages::settings::TokenRow;
 use crate::state::AppState;
@@ -156,6 +159,8 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    jar: CookieJar,
     user: SignedIn,
     PageForm(form): PageForm<PasswordForm>,
 ) -> Result<Response, PageError> {
@@ -189,9 +194,18 @@ pub async fn change_password(
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Internal)?;
-    state.store.set_password_hash(user.member.id, &hash).await?;
+    // Every other session of the member ends: whoever knew the old password is signed out.
+    let actor = Actor {
+        member: user.member.id,
+        now: state.now(),
+    };
+    let here = session_hash(&jar);
+    state
+        .store
+        .change_password(actor, ip, user.member.id, &hash, here.as_deref())
+        .await?;
     Ok(flash_redirect(
         "/me",
-        "Your password is changed. Use the new one next time you sign in.",
+        "Your password is changed, and you are signed out everywhere else. Use the new one next time you sign in.",
     ))
 }

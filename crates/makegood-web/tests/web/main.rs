@@ -5,6 +5,7 @@
     reason = "a test helper that cannot do its job should fail the test loudly"
 )]
 
+mod auth_audit;
 mod browser;
 mod calendar_feed;
 mod chrome;

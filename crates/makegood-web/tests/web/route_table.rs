@@ -448,5 +448,12 @@ fn foundation() -> Vec<Case> {
             none,
             ADMIN
         ),
+        // the audit trail
+        case!(
+            "GET",
+            |_| "/api/v1/audit?kind=token_used".into(),
+            none,
+            ADMIN
+        ),
     ]
 }

@@ -13,7 +13,9 @@ use makegood_store::testing::{
     TestDb, execute_script_for_test, migrate_steps_for_test, migration_names,
     row_counts_for_test,
 };
-use makegood_store::{Actor, Backend, NewProblem, PageRequest, RemedyFilter, Store};
+use makegood_store::{
+    Actor, AuditFilter, AuditKind, Backend, NewProblem, PageRequest, RemedyFilter, Store,
+};
 
 use crate::common::at;
 
@@ -128,6 +130,32 @@ async fn reads_back(store: &Store, n: usize) {
         n >= 15,
         "{scopes:?}"
     );
+    let trail: Vec<(AuditKind, String)> = store
+        .list_audit(&AuditFilter::default(), &PageRequest::default())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|e| (e.kind, e.subject))
+        .collect();
+    let locked = store
+        .sign_in_locked("email:maya@northwind.example", at("2026-11-09T08:10:30Z"))
+        .await
+        .unwrap();
+    if n >= 16 {
+        assert_eq!(
+            trail,
+            [
+                (AuditKind::SignInFailed, "maya@northwind.example".into()),
+                (AuditKind::RoleChanged, "sam@northwind.example".into()),
+                (AuditKind::SignIn, "alex@northwind.example".into()),
+            ]
+        );
+        assert_eq!(locked, Some(at("2026-11-09T08:11:00Z")));
+    } else {
+        assert!(trail.is_empty(), "{trail:?}");
+        assert_eq!(locked, None);
+    }
     if n < 2 {
         return;
     }
@@ -306,6 +334,7 @@ upgrades!(
     from_m0013 = 13,
     from_m0014 = 14,
     from_m0015 = 15,
+    from_m0016 = 16,
 );
 
 /// A new migration needs a seed (its data, as the rules in `seeds/README.md` say) and a

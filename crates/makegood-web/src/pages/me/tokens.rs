@@ -67,6 +67,7 @@ pub async fn create_token(
     };
     let (token, secret) =
         issue_api_token(&state.store, user.member.id, &name, scope, state.now()).await?;
+    crate::auth::audit::token_created(&state, user.member.id, &token).await?;
     let page = SecretPage {
         chrome: user.chrome("me"),
         title: "Your new API token",
@@ -98,6 +99,7 @@ pub async fn revoke_token(
         return Err(not_found());
     }
     state.store.revoke_api_token(id).await?;
+    crate::auth::audit::token_revoked(&state, user.member.id, &token).await?;
     Ok(flash_redirect(
         "/me#tokens",
         &format!("Revoked the token “{}”.", token.name),

@@ -12,13 +12,13 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use makegood_domain::member::valid_time_zone;
 use makegood_domain::{Member, MemberId, Role};
-use makegood_store::{MemberPatch, PageRequest, Store, StoreError};
+use makegood_store::{Actor, MemberPatch, PageRequest, Store, StoreError};
 use serde::Deserialize;
 
 use super::fields::{parse_money, store_error_field, time_zone_options};
 use super::members::{InvitedPage, amount};
 use super::require_admin;
-use crate::auth::{random_secret, sha256_hex};
+use crate::auth::{ClientIp, random_secret, sha256_hex};
 use crate::extract::Path;
 use crate::pages::{
     ButtonOnly, Chrome, FieldErrors, PageError, PageForm, SignedIn, When, flash_redirect, render,
@@ -141,6 +141,7 @@ async fn keeps_an_admin(
 
 pub async fn update_member(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: SignedIn,
     Path(id): Path<i64>,
     PageForm(form): PageForm<MemberForm>,
@@ -174,7 +175,15 @@ pub async fn update_member(
         time_zone: Some(time_zone),
         ..MemberPatch::default()
     };
-    match state.store.update_member(member.id, patch).await {
+    let actor = Actor {
+        member: user.member.id,
+        now: state.now(),
+    };
+    match state
+        .store
+        .update_member_as(actor, ip, member.id, patch)
+        .await
+    {
         Ok(saved) => Ok(flash_redirect(
             &format!("/settings/members/{id}"),
             &format!("Saved the changes to {}.", saved.name),
@@ -200,6 +209,7 @@ pub struct ActiveForm {
 
 pub async fn set_active(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: SignedIn,
     Path(id): Path<i64>,
     PageForm(form): PageForm<ActiveForm>,
@@ -226,7 +236,14 @@ pub async fn set_active(
         active: Some(form.active),
         ..MemberPatch::default()
     };
-    let saved = state.store.update_member(member.id, patch).await?;
+    let actor = Actor {
+        member: user.member.id,
+        now: state.now(),
+    };
+    let saved = state
+        .store
+        .update_member_as(actor, ip, member.id, patch)
+        .await?;
     let message = if saved.active {
         format!("{} is active again and can sign in.", saved.name)
     } else {

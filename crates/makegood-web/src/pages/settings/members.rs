@@ -12,12 +12,12 @@ use axum::routing::get;
 use makegood_domain::member::valid_time_zone;
 use makegood_domain::text::{bounded, limits};
 use makegood_domain::{Email, Member, Role};
-use makegood_store::{NewMember, PageRequest, StoreError};
+use makegood_store::{Actor, NewMember, PageRequest, StoreError};
 use serde::Deserialize;
 
 use super::fields::{parse_money, show_amount, store_error_field, time_zone_options};
 use super::require_admin;
-use crate::auth::{random_secret, sha256_hex};
+use crate::auth::{ClientIp, random_secret, sha256_hex};
 use crate::extract::Query;
 use crate::pages::{Chrome, FieldErrors, PageError, PageForm, SignedIn, render};
 use crate::state::AppState;
@@ -156,6 +156,7 @@ pub async fn invite_form(user: SignedIn) -> Result<Response, PageError> {
 /// Not a redirect: the link's secret is stored nowhere, so only this response can show it.
 pub async fn invite_member(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     user: SignedIn,
     PageForm(form): PageForm<InviteForm>,
 ) -> Result<Response, PageError> {
@@ -195,9 +196,13 @@ pub async fn invite_member(
         time_zone,
         password_hash: None,
     };
+    let actor = Actor {
+        member: user.member.id,
+        now: state.now(),
+    };
     let (member, invitation) = match state
         .store
-        .invite_member(new, &sha256_hex(&secret), state.now())
+        .invite_member_as(actor, ip, new, &sha256_hex(&secret))
         .await
     {
         Ok(done) => done,

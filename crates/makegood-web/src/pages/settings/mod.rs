@@ -1,6 +1,7 @@
 //! `/settings` (admins): the organisation's name, members and invitations, policies, API
 //! tokens, and a link to deliveries. Every part answers others with the 403 page.
 
+mod audit;
 mod fields;
 mod inbox;
 mod member_edit;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
         .merge(playbooks::routes())
         .merge(prevention::routes())
         .merge(inbox::routes())
+        .merge(audit::routes())
 }
 
 #[derive(Template)]

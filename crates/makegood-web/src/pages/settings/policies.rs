@@ -253,7 +253,10 @@ pub async fn update_policies(
         let page = page(&state, &user, &form, errors).await?;
         return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
     };
-    state.store.set_policies(&policies).await?;
+    let saved = state.store.set_policies(&policies).await?;
+    let detail =
+        serde_json::json!({ "policies": serde_json::to_value(&saved).unwrap_or_default() });
+    crate::auth::audit::policies_changed(&state, user.member.id, detail).await?;
     Ok(flash_redirect(
         "/settings/policies",
         "Policies saved. The deadlines of open problems follow them now.",

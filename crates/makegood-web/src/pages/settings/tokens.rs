@@ -117,6 +117,7 @@ pub async fn revoke_token(
         other => other?,
     };
     state.store.revoke_api_token(id).await?;
+    crate::auth::audit::token_revoked(&state, user.member.id, &token).await?;
     Ok(flash_redirect(
         "/settings/tokens",
         &format!(

@@ -12,6 +12,7 @@ mod account_search;
 mod accounts;
 mod api;
 mod auth;
+pub mod backup;
 mod calendars;
 mod clocks;
 mod connect;
@@ -53,7 +54,6 @@ mod timers;
 pub mod transfer;
 mod validate;
 mod webhooks;
-pub mod backup;
 
 pub use account_search::AccountEntry;
 pub use api::*;

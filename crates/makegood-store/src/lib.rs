@@ -13,6 +13,7 @@ mod accounts;
 mod api;
 pub mod audit;
 mod auth;
+pub mod backup;
 mod calendars;
 mod clocks;
 mod connect;
@@ -54,7 +55,6 @@ mod timers;
 pub mod transfer;
 mod validate;
 mod webhooks;
-pub mod backup;
 
 pub use account_search::AccountEntry;
 pub use api::*;

@@ -22,12 +22,8 @@ fn database_file(url: &str) -> anyhow::Result<PathBuf> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         bail!("{POSTGRES}");
     }
-    sqlite_path(url).with_context(|| {
-        format!(
-            "{} is not a SQLite database file: {POSTGRES}",
-            redact(url)
-        )
-    })
+    sqlite_path(url)
+        .with_context(|| format!("{} is not a SQLite database file: {POSTGRES}", redact(url)))
 }
 
 pub async fn backup(url: &str, args: BackupArgs) -> anyhow::Result<()> {
@@ -69,8 +65,13 @@ pub async fn backup(url: &str, args: BackupArgs) -> anyhow::Result<()> {
     File::open(&partial)
         .and_then(|f| f.sync_all())
         .with_context(|| format!("cannot write {}", partial.display()))?;
-    std::fs::rename(&partial, target)
-        .with_context(|| format!("cannot rename {} to {}", partial.display(), target.display()))?;
+    std::fs::rename(&partial, target).with_context(|| {
+        format!(
+            "cannot rename {} to {}",
+            partial.display(),
+            target.display()
+        )
+    })?;
     sync_dir(target);
 
     let size = std::fs::metadata(target).map(|m| m.len()).unwrap_or(0);
@@ -212,7 +213,13 @@ async fn swap_in(backup: &Path, target: &Path, existing: bool) -> anyhow::Result
     })();
     if let Err(e) = copied {
         let _ = std::fs::remove_file(&partial);
-        return Err(e).with_context(|| format!("cannot copy {} beside {}", backup.display(), target.display()));
+        return Err(e).with_context(|| {
+            format!(
+                "cannot copy {} beside {}",
+                backup.display(),
+                target.display()
+            )
+        });
     }
     let kept = if existing {
         let kept = free_name(target);
@@ -227,8 +234,13 @@ async fn swap_in(backup: &Path, target: &Path, existing: bool) -> anyhow::Result
     for suffix in ["-wal", "-shm", "-journal"] {
         remove_if_present(&beside(target, suffix))?;
     }
-    std::fs::rename(&partial, target)
-        .with_context(|| format!("cannot rename {} to {}", partial.display(), target.display()))?;
+    std::fs::rename(&partial, target).with_context(|| {
+        format!(
+            "cannot rename {} to {}",
+            partial.display(),
+            target.display()
+        )
+    })?;
     sync_dir(target);
     Ok(kept)
 }

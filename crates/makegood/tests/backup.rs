@@ -159,7 +159,14 @@ async fn restore_drill_a_backup_under_load_restores_every_acknowledged_write() {
 
     let load = Arc::new(Load::default());
     let writers: Vec<_> = (1..=2)
-        .map(|w| tokio::spawn(write_accounts(server.base.clone(), token.clone(), w, load.clone())))
+        .map(|w| {
+            tokio::spawn(write_accounts(
+                server.base.clone(),
+                token.clone(),
+                w,
+                load.clone(),
+            ))
+        })
         .collect();
     load.until(20).await;
 
@@ -180,7 +187,10 @@ async fn restore_drill_a_backup_under_load_restores_every_acknowledged_write() {
         writer.await.unwrap();
     }
     let failures = load.failures.lock().unwrap().clone();
-    assert!(failures.is_empty(), "writes failed during the backup: {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "writes failed during the backup: {failures:?}"
+    );
     let acknowledged = load.acknowledged();
     eprintln!(
         "{} writes acknowledged before the backup, {during} while it ran, {} in all",
@@ -203,7 +213,11 @@ async fn restore_drill_a_backup_under_load_restores_every_acknowledged_write() {
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&backup).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o600, "a backup is readable by its owner only");
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup is readable by its owner only"
+        );
     }
     drop(server);
 
@@ -223,17 +237,26 @@ async fn restore_drill_a_backup_under_load_restores_every_acknowledged_write() {
     );
     let file = SqliteFile::inspect(&restored_path).await.unwrap();
     assert_eq!(file.integrity_problems, Vec::<String>::new());
-    assert_eq!(file.schema_version.as_deref(), Some(schema_version().as_str()));
+    assert_eq!(
+        file.schema_version.as_deref(),
+        Some(schema_version().as_str())
+    );
 
     let from_restored = export(&restored);
     let from_backup = export(&sqlite(&backup));
-    assert!(from_restored == from_backup, "the restored database differs from the backup");
+    assert!(
+        from_restored == from_backup,
+        "the restored database differs from the backup"
+    );
     let text = String::from_utf8(from_restored).unwrap();
     let missing: Vec<&String> = before_backup
         .iter()
         .filter(|name| !text.contains(&format!("\"{name}\"")))
         .collect();
-    assert!(missing.is_empty(), "acknowledged before the backup, not restored: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "acknowledged before the backup, not restored: {missing:?}"
+    );
     assert!(text.contains("Northwind"), "the demo is in it");
     // Nothing the server did not acknowledge: every drill account in it was acknowledged.
     let in_backup = text.matches("\"drill-").count();
@@ -246,7 +269,11 @@ async fn restore_drill_a_backup_under_load_restores_every_acknowledged_write() {
     // And the restored database serves, with the token it had.
     let server = Server::start(&restored);
     let http = reqwest::Client::new();
-    let health = http.get(format!("{}/healthz", server.base)).send().await.unwrap();
+    let health = http
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(health.status(), 200);
     let accounts = http
         .get(format!("{}/api/v1/accounts?limit=5", server.base))
@@ -271,7 +298,10 @@ async fn backup_refuses_to_overwrite_a_file_unless_forced() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
 
-    succeeds(&makegood(&db, &["backup", "--force", file.to_str().unwrap()]));
+    succeeds(&makegood(
+        &db,
+        &["backup", "--force", file.to_str().unwrap()],
+    ));
     let copy = SqliteFile::inspect(&file).await.unwrap();
     assert!(copy.has_data && copy.integrity_problems.is_empty());
 
@@ -290,7 +320,12 @@ fn postgres_is_sent_to_pg_dump_and_export() {
     for args in [["backup", "x.db"], ["restore", "x.db"]] {
         // Refused before connecting: no server needed at this address.
         let stderr = refused(&makegood("postgres://mg:secret@127.0.0.1:1/mg", &args));
-        for needle in ["pg_dump", "pg_restore", "makegood export", "makegood import"] {
+        for needle in [
+            "pg_dump",
+            "pg_restore",
+            "makegood export",
+            "makegood import",
+        ] {
             assert!(stderr.contains(needle), "{args:?}: {stderr}");
         }
         assert!(!stderr.contains("secret"), "{stderr}");
@@ -343,7 +378,9 @@ async fn restore_refuses_a_backup_from_a_newer_makegood() {
     let backup = dir.path().join("backup.db");
     succeeds(&makegood(&source, &["backup", backup.to_str().unwrap()]));
     // As a later release would leave it: one more migration applied.
-    let store = makegood_store::Store::connect(&sqlite(&backup)).await.unwrap();
+    let store = makegood_store::Store::connect(&sqlite(&backup))
+        .await
+        .unwrap();
     execute_script_for_test(
         &store,
         "INSERT INTO seaql_migrations (version, applied_at) VALUES ('m9999_from_the_future', 0);",
@@ -353,7 +390,10 @@ async fn restore_refuses_a_backup_from_a_newer_makegood() {
     drop(store);
 
     let target = dir.path().join("mg.db");
-    let stderr = refused(&makegood(&sqlite(&target), &["restore", "--yes", backup.to_str().unwrap()]));
+    let stderr = refused(&makegood(
+        &sqlite(&target),
+        &["restore", "--yes", backup.to_str().unwrap()],
+    ));
     assert!(
         stderr.contains("m9999_from_the_future") && stderr.contains("newer than this makegood"),
         "{stderr}"
@@ -377,7 +417,13 @@ async fn restore_over_data_asks_keeps_the_old_file_and_refuses_while_served() {
     let init = Command::new(env!("CARGO_BIN_EXE_makegood"))
         .arg("--database-url")
         .arg(&target)
-        .args(["init", "--organisation", "Elsewhere Ltd", "--name", "Eve Other"])
+        .args([
+            "init",
+            "--organisation",
+            "Elsewhere Ltd",
+            "--name",
+            "Eve Other",
+        ])
         .args(["--email", "eve@elsewhere.example", "--password-stdin"])
         .stdin(Stdio::piped())
         .spawn()
@@ -393,13 +439,19 @@ async fn restore_over_data_asks_keeps_the_old_file_and_refuses_while_served() {
 
     // No terminal and no --yes: refused, nothing changed.
     let stderr = refused(&makegood(&target, &["restore", backup.to_str().unwrap()]));
-    assert!(stderr.contains("has data") && stderr.contains("--yes"), "{stderr}");
+    assert!(
+        stderr.contains("has data") && stderr.contains("--yes"),
+        "{stderr}"
+    );
     assert!(export(&target) == old_export);
 
     // While makegood serves it: refused even with --yes.
     {
         let _server = Server::start(&target);
-        let stderr = refused(&makegood(&target, &["restore", "--yes", backup.to_str().unwrap()]));
+        let stderr = refused(&makegood(
+            &target,
+            &["restore", "--yes", backup.to_str().unwrap()],
+        ));
         assert!(stderr.contains("stop makegood first"), "{stderr}");
     }
     assert!(export(&target) == old_export);
@@ -414,7 +466,10 @@ async fn restore_over_data_asks_keeps_the_old_file_and_refuses_while_served() {
     );
     assert!(export(&target) == backup_export, "the backup is in place");
     assert!(!dir.path().join("mg.db.restoring").exists());
-    assert!(export(&sqlite(&kept)) == old_export, "the old database is kept whole");
+    assert!(
+        export(&sqlite(&kept)) == old_export,
+        "the old database is kept whole"
+    );
 
     // A second restore keeps the first one's file and takes the next name.
     let out = makegood(&target, &["restore", "--yes", backup.to_str().unwrap()]);

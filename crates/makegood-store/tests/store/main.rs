@@ -44,5 +44,5 @@ mod search;
 mod setup;
 mod timestamps;
 mod transfer;
-mod webhooks;
 mod upgrade;
+mod webhooks;

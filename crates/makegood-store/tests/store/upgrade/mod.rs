@@ -10,8 +10,7 @@ use makegood_domain::{
     Role, Severity, Status, TokenScope, VendorId,
 };
 use makegood_store::testing::{
-    TestDb, execute_script_for_test, migrate_steps_for_test, migration_names,
-    row_counts_for_test,
+    TestDb, execute_script_for_test, migrate_steps_for_test, migration_names, row_counts_for_test,
 };
 use makegood_store::{
     Actor, AuditFilter, AuditKind, Backend, NewProblem, PageRequest, RemedyFilter, Store,
@@ -41,8 +40,8 @@ async fn seeded_at(backend: Backend, n: usize) -> TestDb {
     for migration in migration_names().iter().take(n) {
         migrate_steps_for_test(&db.store, 1).await.unwrap();
         let path = seed_path(migration);
-        let seed = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let seed =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         if let Err(e) = execute_script_for_test(&db.store, &seed).await {
             panic!("seed {} on {backend:?}: {e}", path.display());
         }
@@ -78,7 +77,10 @@ fn nothing_lost(before: &BTreeMap<String, i64>, after: &BTreeMap<String, i64>) {
             continue;
         }
         if BACKFILLED.contains(&table.as_str()) {
-            assert!(now >= n, "{table}: {n} rows before the upgrade, {now} after");
+            assert!(
+                now >= n,
+                "{table}: {n} rows before the upgrade, {now} after"
+            );
         } else {
             assert_eq!(now, n, "{table}: {n} rows before the upgrade, {now} after");
         }
@@ -88,7 +90,11 @@ fn nothing_lost(before: &BTreeMap<String, i64>, after: &BTreeMap<String, i64>) {
 /// What the seeds up to `n` hold, read through the store.
 async fn reads_back(store: &Store, n: usize) {
     let now = at("2026-11-10T12:00:00Z");
-    let organisation = store.organisation().await.unwrap().expect("an organisation");
+    let organisation = store
+        .organisation()
+        .await
+        .unwrap()
+        .expect("an organisation");
     assert_eq!(organisation.name, "Northwind Consulting");
     let members = store
         .list_members(&PageRequest::default())
@@ -161,7 +167,10 @@ async fn reads_back(store: &Store, n: usize) {
     }
 
     let mg1 = store.problem(ProblemId(1), now).await.unwrap();
-    assert_eq!(mg1.problem.title, "Invoices exported with the wrong VAT rate");
+    assert_eq!(
+        mg1.problem.title,
+        "Invoices exported with the wrong VAT rate"
+    );
     assert_eq!(mg1.problem.status, Status::Open);
     assert_eq!(mg1.problem.owner, MemberId(3));
     assert_eq!(mg1.problem.accounts, vec![AccountId(1)]);
@@ -197,7 +206,14 @@ async fn reads_back(store: &Store, n: usize) {
     let statuses: Vec<PromiseStatus> = {
         let mut statuses = Vec::new();
         for id in 1..=5 {
-            statuses.push(store.promise(PromiseId(id), now).await.unwrap().promise.status);
+            statuses.push(
+                store
+                    .promise(PromiseId(id), now)
+                    .await
+                    .unwrap()
+                    .promise
+                    .status,
+            );
         }
         statuses
     };
@@ -215,7 +231,12 @@ async fn reads_back(store: &Store, n: usize) {
     assert_eq!(renegotiated.promise.contacts, vec![ContactId(1)]);
     assert_eq!(renegotiated.promise.due_at, at("2026-12-21T09:00:00Z"));
     assert_eq!(
-        store.promise(PromiseId(5), now).await.unwrap().promise.problem,
+        store
+            .promise(PromiseId(5), now)
+            .await
+            .unwrap()
+            .promise
+            .problem,
         None
     );
 

@@ -232,8 +232,15 @@ fuzz_target!(|input: Input| {
         "Acme Support <support@acme.example>",
     )
     .expect("a valid config");
+    // The operator's sender name, as the configuration reads it (what lettre cannot parse
+    // never gets that far).
     if let Some(org) = &input.organisation {
-        config.mail_from.name = Some(org.get());
+        if let Ok(c) = NotifyConfig::new(
+            "https://desk.example.com",
+            &format!("{} <support@acme.example>", org.get()),
+        ) {
+            config = c;
+        }
     }
     let email = Email::parse(&format!("{}@example.com", input.to.local))
         .or_else(|_| Email::parse("someone@example.com"))

@@ -68,7 +68,16 @@ pub(super) fn mailbox(name: &str, recipient: &Recipient) -> Result<Mailbox, Rend
         .to_string()
         .parse()
         .map_err(|_| RenderError::Address(recipient.email.to_string()))?;
-    Ok(Mailbox::new(Some(name.to_owned()), address))
+    Ok(Mailbox::new(Some(display_name(name)), address))
+}
+
+/// `name` fit for a `From`/`To` display name: control characters (a line break in a
+/// contact's name) become spaces, since lettre cannot write them and panics (found by
+/// fuzzing).
+pub(super) fn display_name(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 /// The email for outbox message `outbox` (written at `created_at`) carrying `notice`.
@@ -105,7 +114,7 @@ pub fn render_email(
                     ids
                 });
             Ok(RenderedEmail {
-                from: Mailbox::new(Some(signature.clone()), config.mail_from.email.clone()),
+                from: Mailbox::new(Some(display_name(&signature)), config.mail_from.email.clone()),
                 to: mailbox(&to.name, to)?,
                 subject: format!("[{}] {}", problem.number, problem.title),
                 message_id: message_id(Some(problem.id), outbox, host),

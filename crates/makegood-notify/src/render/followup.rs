@@ -59,7 +59,10 @@ fn mailbox(recipient: &Recipient) -> Result<Mailbox, RenderError> {
         .to_string()
         .parse()
         .map_err(|_| RenderError::Address(recipient.email.to_string()))?;
-    Ok(Mailbox::new(Some(recipient.name.clone()), address))
+    Ok(Mailbox::new(
+        Some(super::email::display_name(&recipient.name)),
+        address,
+    ))
 }
 
 /// `In-Reply-To` (the previous email, else the first) and `References` (the first and the

@@ -163,3 +163,24 @@ fn a_json_webhook_is_signed_over_its_exact_body() {
     assert!(chat.headers.iter().all(|(n, _)| *n != "Makegood-Signature"));
     assert!(render_email(&event(2), 1, now(), &config()).is_err());
 }
+
+/// Found by fuzzing (fuzz/seeds/email_render/crash-line-break-in-name): a line break in a
+/// recipient's or member's name made lettre panic while writing the `To`/`From` header. The
+/// name is written with spaces instead, and the header block stays one header a line.
+#[test]
+fn a_line_break_in_a_name_is_written_as_a_space() {
+    let dana = recipient("Dana\r\nBcc: eve@evil.example\u{1a}", "dana@customer.example");
+    let mut notice = update(&dana, "Hello", None, None);
+    if let Notice::CustomerUpdate { from_name, .. } = &mut notice {
+        *from_name = "Sam\nOwner".into();
+    }
+    let email = render_email(&notice, 14, now(), &config()).unwrap();
+    let message = String::from_utf8(email.to_message(now()).unwrap().formatted()).unwrap();
+    let headers = message.split("\r\n\r\n").next().unwrap();
+    assert!(
+        headers.contains("To: \"Dana  Bcc: eve@evil.example\" <dana@customer.example>"),
+        "{headers}"
+    );
+    assert!(headers.contains("From: \"Sam Owner, Acme Support\""), "{headers}");
+    assert!(!headers.lines().any(|l| l.starts_with("Bcc")), "{headers}");
+}

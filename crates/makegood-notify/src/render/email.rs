@@ -114,7 +114,10 @@ pub fn render_email(
                     ids
                 });
             Ok(RenderedEmail {
-                from: Mailbox::new(Some(display_name(&signature)), config.mail_from.email.clone()),
+                from: Mailbox::new(
+                    Some(display_name(&signature)),
+                    config.mail_from.email.clone(),
+                ),
                 to: mailbox(&to.name, to)?,
                 subject: format!("[{}] {}", problem.number, problem.title),
                 message_id: message_id(Some(problem.id), outbox, host),

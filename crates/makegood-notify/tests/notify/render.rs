@@ -169,7 +169,10 @@ fn a_json_webhook_is_signed_over_its_exact_body() {
 /// name is written with spaces instead, and the header block stays one header a line.
 #[test]
 fn a_line_break_in_a_name_is_written_as_a_space() {
-    let dana = recipient("Dana\r\nBcc: eve@evil.example\u{1a}", "dana@customer.example");
+    let dana = recipient(
+        "Dana\r\nBcc: eve@evil.example\u{1a}",
+        "dana@customer.example",
+    );
     let mut notice = update(&dana, "Hello", None, None);
     if let Notice::CustomerUpdate { from_name, .. } = &mut notice {
         *from_name = "Sam\nOwner".into();
@@ -181,6 +184,9 @@ fn a_line_break_in_a_name_is_written_as_a_space() {
         headers.contains("To: \"Dana  Bcc: eve@evil.example\" <dana@customer.example>"),
         "{headers}"
     );
-    assert!(headers.contains("From: \"Sam Owner, Acme Support\""), "{headers}");
+    assert!(
+        headers.contains("From: \"Sam Owner, Acme Support\""),
+        "{headers}"
+    );
     assert!(!headers.lines().any(|l| l.starts_with("Bcc")), "{headers}");
 }

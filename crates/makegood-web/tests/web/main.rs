@@ -5,6 +5,8 @@
     reason = "a test helper that cannot do its job should fail the test loudly"
 )]
 
+mod access;
+mod access_pages;
 mod auth_audit;
 mod browser;
 mod calendar_feed;
@@ -29,6 +31,7 @@ mod limits;
 mod lists;
 mod metrics;
 mod openapi;
+mod page_table;
 mod pages;
 mod pages_accounts;
 mod pages_me;
@@ -56,6 +59,3 @@ mod route_table_health;
 mod route_table_recovery;
 mod route_table_reports;
 mod settings;
-mod access;
-mod access_pages;
-mod page_table;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use makegood_domain::{
-    AccountId, ContactId, EventKind, MemberId, Origin, ProblemId, PromiseId, PromiseStatus,
-    Role, Severity, Status, TokenScope, VendorId,
+    AccountId, ContactId, EventKind, MemberId, Origin, ProblemId, PromiseId, PromiseStatus, Role,
+    Severity, Status, TokenScope, VendorId,
 };
 use makegood_store::testing::{
     TestDb, execute_script_for_test, migrate_steps_for_test, migration_names, row_counts_for_test,

@@ -1,6 +1,11 @@
 //! `makegood token`, as an operator runs it: a read-write token by default, a read-only one
 //! with `--read-only`, each working as its scope says against the real server.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "a test helper that cannot do its job should fail the test loudly"
+)]
+
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, Command, Output, Stdio};
 

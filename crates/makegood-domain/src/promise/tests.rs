@@ -327,10 +327,11 @@ proptest! {
         let mut ended = false;
         for (t, op) in &ops {
             let moved = apply(&mut p, op, *t);
-            // The oracle: a keep, release or valid renegotiation works while open and not past due;
-            // recording a break works while open and past due.
+            // The oracle: a keep, release or valid renegotiation works while open and not past due
+            // (a renegotiation must move the date); recording a break works while open and past due.
             let expected = !ended && match op {
                 Op::Break => *t > due,
+                Op::Renegotiate(d) => *t <= due && t.checked_add(*d).unwrap() != due,
                 _ => *t <= due,
             };
             prop_assert_eq!(moved, expected, "{:?} at {}", op, t);

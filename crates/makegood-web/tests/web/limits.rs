@@ -227,6 +227,7 @@ fn lists(world: &World) -> Vec<String> {
         "/api/v1/inbound/held".into(),
         format!("/api/v1/accounts/{account}/outcomes"),
         format!("/api/v1/accounts/{account}/surveys"),
+        "/api/v1/audit".into(),
     ]
 }
 

@@ -678,6 +678,7 @@ fn settings() -> Vec<PageCase> {
             ADMIN
         ),
         page!("GET", |_| "/settings/tokens".into(), nothing, ADMIN),
+        page!("GET", |_| "/settings/audit".into(), nothing, ADMIN),
         page!(
             "POST",
             |c| format!("/settings/tokens/{}/revoke", c.spare_token),

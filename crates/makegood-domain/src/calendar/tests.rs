@@ -266,3 +266,28 @@ fn problem_clocks_count_business_time() {
     assert_eq!(due(ClockKind::Fix), Some(berlin("2026-03-25T16:30")));
     assert!(clocks.iter().all(|c| c.state == ClockState::Ok));
 }
+
+/// Found by fuzzing (fuzz/seeds/calendar/crash-lower-edge): at the very start of jiff's range, in a
+/// zone behind UTC, the day's opening lies before the first instant there is. The walk used to
+/// stop there and saturate at `Timestamp::MAX`, so a later start got an earlier deadline.
+#[test]
+fn the_first_instant_there_is_still_opens() {
+    let every_day = [
+        Weekday::Monday,
+        Weekday::Tuesday,
+        Weekday::Wednesday,
+        Weekday::Thursday,
+        Weekday::Friday,
+        Weekday::Saturday,
+        Weekday::Sunday,
+    ]
+    .map(|d| (d, Interval::until_end_of_day(time(15, 56, 0, 0))));
+    let calendar = Calendar::new("America/St_Johns", every_day, []).expect("valid calendar");
+    let hour = SignedDuration::from_hours(1);
+    let first = calendar
+        .checked_add_business(Timestamp::MIN, hour)
+        .expect("an hour of business within jiff's range");
+    assert_eq!(calendar.business_between(Timestamp::MIN, first), hour);
+    let later = Timestamp::MIN.checked_add(SignedDuration::from_hours(30)).unwrap();
+    assert!(calendar.add_business(later, hour) >= first);
+}

@@ -40,10 +40,18 @@ impl<'a> Periods<'a> {
     }
 }
 
-/// The instant of the civil `dt` in the calendar's zone.
+/// The instant of the civil `dt` in the calendar's zone; `None` past the end of jiff's range.
+///
+/// A time before the range's start (the first hours of its first civil day, in a zone behind
+/// UTC) is `Timestamp::MIN`: the walk clips it to where it started, instead of ending there as
+/// if nothing ever opened again (found by fuzzing).
 fn instant(calendar: &Calendar, dt: DateTime) -> Option<Timestamp> {
     // Compatible: a gap moves forward, a fold takes the earlier instant (see module docs).
-    calendar.zone.to_ambiguous_timestamp(dt).compatible().ok()
+    match calendar.zone.to_ambiguous_timestamp(dt).compatible() {
+        Ok(t) => Some(t),
+        Err(_) if dt.year() < 0 => Some(Timestamp::MIN),
+        Err(_) => None,
+    }
 }
 
 /// The instant `date` begins (its midnight) in the calendar's zone.

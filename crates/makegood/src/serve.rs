@@ -68,9 +68,9 @@ pub async fn serve(store: Store, args: ServeArgs) -> anyhow::Result<()> {
         None => None,
     };
     let app = makegood_web::app_with_metrics(store, config, metrics, access);
-    // On the signal the listener closes and requests in flight finish (within DRAIN).
     // With each connection's peer address, for the audit trail.
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // On the signal the listener closes and requests in flight finish (within DRAIN).
     let server = axum::serve(listener, app)
         .with_graceful_shutdown(stopping.clone().wait())
         .into_future();

@@ -288,6 +288,8 @@ fn the_first_instant_there_is_still_opens() {
         .checked_add_business(Timestamp::MIN, hour)
         .expect("an hour of business within jiff's range");
     assert_eq!(calendar.business_between(Timestamp::MIN, first), hour);
-    let later = Timestamp::MIN.checked_add(SignedDuration::from_hours(30)).unwrap();
+    let later = Timestamp::MIN
+        .checked_add(SignedDuration::from_hours(30))
+        .unwrap();
     assert!(calendar.add_business(later, hour) >= first);
 }

@@ -8,7 +8,9 @@ use makegood_domain::Role;
 use makegood_store::backend_tests;
 use makegood_store::testing::Backend;
 
-use crate::access::{changes, guessed, send_with_cookies, snapshot};
+use crate::access::ids::guessed;
+use crate::access::portal::send_with_cookies;
+use crate::access::{changes, snapshot};
 use crate::common::{Resp, TestApp, sha256_hex};
 use crate::fixture::{Team, World};
 use crate::page_table::{Ctx, Expect, PUBLIC, cases};

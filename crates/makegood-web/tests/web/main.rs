@@ -32,6 +32,8 @@ mod lists;
 mod metrics;
 mod openapi;
 mod page_table;
+mod page_table_problem;
+mod page_table_settings;
 mod pages;
 mod pages_accounts;
 mod pages_me;

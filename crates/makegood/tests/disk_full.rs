@@ -89,17 +89,7 @@ async fn a_full_disk_refuses_writes_cleanly_and_recovers_once_space_is_freed() {
     let api = Api::new(&seeded.token);
     let mut server = tokio::task::block_in_place(|| Server::start(&url));
     let base = server.base.clone();
-    let problem = api
-        .post(
-            &base,
-            "/problems",
-            &json!({
-                "title": "Booking site down", "origin": "ours", "severity": "major",
-                "category": "hosting", "owner": seeded.admin,
-                "accounts": [seeded.account], "stakeholders": [seeded.contact],
-            }),
-        )
-        .await;
+    let problem = api.booking_site_down(&base, &seeded).await;
     let number = problem["number"].as_str().unwrap().to_owned();
     let path = format!("/problems/{number}/updates");
 

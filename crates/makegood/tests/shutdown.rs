@@ -65,17 +65,7 @@ async fn sigterm_finishes_requests_in_flight_and_hands_back_claimed_messages() {
         tokio::task::block_in_place(|| Server::start_with(&db.url, &["--smtp-url", &smtp]));
     let base = server.base.clone();
 
-    let problem = api
-        .post(
-            &base,
-            "/problems",
-            &json!({
-                "title": "Booking site down", "origin": "ours", "severity": "major",
-                "category": "hosting", "owner": seeded.admin,
-                "accounts": [seeded.account], "stakeholders": [seeded.contact],
-            }),
-        )
-        .await;
+    let problem = api.booking_site_down(&base, &seeded).await;
     let number = problem["number"].as_str().unwrap().to_owned();
     let id = problem["id"].as_i64().unwrap();
     for n in 1..=3 {

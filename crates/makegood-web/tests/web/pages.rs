@@ -25,7 +25,8 @@ fn set_cookies(r: &Resp) -> Vec<String> {
         .collect()
 }
 
-fn cookie(r: &Resp, name: &str) -> Option<String> {
+/// The `name=value` of the cookie `r` sets as `name`.
+pub(crate) fn cookie(r: &Resp, name: &str) -> Option<String> {
     set_cookies(r).iter().find_map(|c| {
         c.split(';')
             .next()
@@ -34,7 +35,8 @@ fn cookie(r: &Resp, name: &str) -> Option<String> {
     })
 }
 
-fn hidden(page: &Resp, name: &str) -> String {
+/// The value of the hidden field `name` on `page`.
+pub(crate) fn hidden(page: &Resp, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page
         .text

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use makegood_domain::{AccountId, ContactId, Currency, Email, MemberId, Money, Role};
 use makegood_store::{NewAccount, NewContact, NewMember, Store};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 pub const ADMIN_EMAIL: &str = "ada@northwind.example";
 pub const CONTACT_EMAIL: &str = "priya@acme.example";
@@ -259,6 +259,21 @@ impl Api {
             answer.body
         );
         answer.body
+    }
+
+    /// A major problem of ours, "Booking site down", owned by the seeded admin and affecting
+    /// the seeded account, its contact a stakeholder; the created problem.
+    pub async fn booking_site_down(&self, base: &str, seeded: &Seeded) -> Value {
+        self.post(
+            base,
+            "/problems",
+            &json!({
+                "title": "Booking site down", "origin": "ours", "severity": "major",
+                "category": "hosting", "owner": seeded.admin,
+                "accounts": [seeded.account], "stakeholders": [seeded.contact],
+            }),
+        )
+        .await
     }
 
     /// Every item of a paginated list, following `next` cursors.

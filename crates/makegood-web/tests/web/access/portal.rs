@@ -2,6 +2,7 @@
 //! pages, and on the portal the same 404 for another account's problem as for a missing one.
 
 use super::*;
+use crate::pages::hidden;
 
 backend_tests!(a_portal_contact_gets_nothing_from_the_team_api_and_404_for_another_account);
 
@@ -60,7 +61,7 @@ async fn stranger(app: &TestApp, team: &Team) -> (String, i64) {
         .send(app, "GET", &format!("/portal/link/{secret}"), &[])
         .await;
     assert_eq!(page.status.as_u16(), 200, "{}", page.text);
-    let csrf = csrf_of(&page);
+    let csrf = hidden(&page, "csrf_token");
     let signed = jar
         .send(
             app,
@@ -140,17 +141,6 @@ pub async fn send_with_cookies(
     app.send(request.unwrap()).await
 }
 
-/// The CSRF token of a page's first form.
-pub fn csrf_of(page: &Resp) -> String {
-    let needle = "name=\"csrf_token\" value=\"";
-    let at = page
-        .text
-        .find(needle)
-        .unwrap_or_else(|| panic!("no csrf token in {}", page.text))
-        + needle.len();
-    page.text[at..].split('"').next().unwrap().to_owned()
-}
-
 async fn a_portal_contact_gets_nothing_from_the_team_api_and_404_for_another_account(
     backend: Backend,
 ) {
@@ -210,7 +200,7 @@ async fn a_portal_contact_gets_nothing_from_the_team_api_and_404_for_another_acc
         "their own problem: {}",
         mine.text
     );
-    let csrf = csrf_of(&mine);
+    let csrf = hidden(&mine, "csrf_token");
     let missing = jar.send(&app, "GET", "/portal/problems/999999", &[]).await;
     let other = jar
         .send(&app, "GET", &format!("/portal/problems/{theirs}"), &[])

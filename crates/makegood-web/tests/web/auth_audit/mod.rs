@@ -14,6 +14,7 @@ use makegood_web::auth::hash_password;
 use serde_json::{Value, json};
 
 use crate::common::{Resp, TestApp, User, new_member};
+use crate::pages::{cookie, hidden};
 
 mod trail;
 
@@ -25,29 +26,6 @@ backend_tests!(
 );
 
 const PASSWORD: &str = "correct horse battery";
-
-fn cookie(r: &Resp, name: &str) -> Option<String> {
-    r.headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| {
-            c.split(';')
-                .next()
-                .filter(|kv| kv.starts_with(&format!("{name}=")))
-                .map(str::to_owned)
-        })
-}
-
-fn hidden(page: &Resp, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} in {}", page.text))
-        + marker.len();
-    page.text[start..].split('"').next().unwrap().to_owned()
-}
 
 /// A request from `ip` (as `serve` records the peer address) with `cookies`.
 fn from(

@@ -3,10 +3,10 @@
 use anyhow::{Context, Result};
 use clap::Parser;
 use jiff::Timestamp;
-use makegood_bench::reports::{self, Dataset};
+use makegood_bench::dataset::{self, Dataset};
+use makegood_bench::reports;
 use makegood_bench::stats::Summary;
-use makegood_domain::{Currency, Email, Money, Role};
-use makegood_store::{NewMember, NewVendor, Store};
+use makegood_store::Store;
 
 /// Builds an organisation's three years of problems, then times reports over it.
 #[derive(Debug, Parser)]
@@ -25,17 +25,6 @@ struct Args {
     rebuild: bool,
 }
 
-fn member(name: &str, i: usize, role: Role) -> Result<NewMember> {
-    Ok(NewMember {
-        name: name.to_owned(),
-        email: Email::parse(&format!("member{i}@makegood.example"))?,
-        role,
-        remedy_authority: Money::new(1_000_000, Currency::new("EUR")?),
-        time_zone: "Europe/Berlin".to_owned(),
-        password_hash: None,
-    })
-}
-
 #[tokio::main]
 async fn main() -> Result<()> {
     let args = Args::parse();
@@ -48,24 +37,8 @@ async fn main() -> Result<()> {
     store.migrate().await.context("migrate")?;
     if !existed {
         let started = std::time::Instant::now();
-        let admin = store
-            .initialise("Bench Ltd", member("Ada Admin", 0, Role::Admin)?, now)
-            .await?;
-        let mut members = vec![admin];
-        for i in 1..40 {
-            members.push(
-                store
-                    .create_member(member(&format!("Agent {i}"), i, Role::Agent)?, now)
-                    .await?,
-            );
-        }
-        store
-            .create_vendor(NewVendor {
-                name: "HostCo".into(),
-                email: None,
-            })
-            .await?;
-        reports::build(
+        let members = dataset::organisation(&store, now).await?;
+        dataset::build(
             &url,
             &members,
             Dataset {

@@ -13,7 +13,11 @@ use serde::Serialize;
 /// A handle on the database; cheap to clone.
 #[derive(Clone)]
 pub struct Store {
+    /// Reads (and, on PostgreSQL, everything).
     pub(crate) db: sea_orm::DatabaseConnection,
+    /// Writes. On SQLite one connection of its own, so writers queue in order in the process
+    /// instead of sleeping on SQLite's busy handler; on PostgreSQL the same pool as `db`.
+    pub(crate) writer: sea_orm::DatabaseConnection,
     pub(crate) backend: Backend,
 }
 

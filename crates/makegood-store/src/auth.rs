@@ -31,7 +31,7 @@ pub(crate) async fn create_session(
         csrf_token: Set(csrf_token.to_owned()),
         expires_at: Set(to_db(expires_at)),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .map_err(|e| unique_or(e, || "that session already exists".into()))?;
     Ok(())
@@ -62,7 +62,7 @@ pub(crate) async fn session(
 
 pub(crate) async fn delete_session(store: &Store, token_hash: &str) -> Result<()> {
     session::Entity::delete_by_id(token_hash.to_owned())
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(())
@@ -104,7 +104,7 @@ pub(crate) async fn create_api_token(
         revoked: Set(false),
         scope: Set(scope.as_str().to_owned()),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .map_err(|e| unique_or(e, || "that token already exists".into()))?;
     to_token(row)
@@ -146,7 +146,7 @@ pub(crate) async fn revoke_api_token(store: &Store, id: i64) -> Result<()> {
         .col_expr(api_token::Column::Revoked, Expr::value(true))
         .filter(api_token::Column::Id.eq(id))
         .filter(api_token::Column::Revoked.eq(false))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     if result.rows_affected == 0 {
@@ -155,6 +155,9 @@ pub(crate) async fn revoke_api_token(store: &Store, id: i64) -> Result<()> {
         Ok(())
     }
 }
+
+/// How precisely a token's last use is kept.
+const LAST_USED_PRECISION: jiff::SignedDuration = jiff::SignedDuration::from_mins(1);
 
 /// The member a token belongs to and what the token may do; `None` for an unknown or revoked
 /// token or a deactivated member.
@@ -182,11 +185,16 @@ pub(crate) async fn token_member(
     if !m.active {
         return Ok(None);
     }
-    api_token::Entity::update_many()
-        .col_expr(api_token::Column::LastUsedAt, Expr::value(to_db(now)))
-        .filter(api_token::Column::Id.eq(token.id))
-        .exec(&store.db)
-        .await
-        .db()?;
+    // "Last used" to the minute: a token in steady use costs no write per request.
+    let stale = from_db_opt(token.last_used_at)?
+        .is_none_or(|last| now.duration_since(last) >= LAST_USED_PRECISION);
+    if stale {
+        api_token::Entity::update_many()
+            .col_expr(api_token::Column::LastUsedAt, Expr::value(to_db(now)))
+            .filter(api_token::Column::Id.eq(token.id))
+            .exec(&store.writer)
+            .await
+            .db()?;
+    }
     Ok(Some((to_member(m)?, scope(&token.scope)?)))
 }

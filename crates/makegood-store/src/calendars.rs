@@ -123,7 +123,7 @@ pub(crate) async fn create(
         spec: Set(to_json(&spec)?),
         created_at: Set(to_db(now)),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .map_err(|e| unique_or(e, taken(&name)))?;
     to_record(row)

@@ -31,15 +31,29 @@ impl Store {
             if !memory {
                 options = options.journal_mode(SqliteJournalMode::Wal);
             }
+            let open = |max: u32| {
+                SqlitePoolOptions::new()
+                    .max_connections(max)
+                    // A writer waits its turn at most as long as a request may take.
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options.clone())
+            };
+            let cannot = |e: sea_orm::sqlx::Error| StoreError::Database(format!("cannot open {url}: {e}"));
             // An in-memory database lives in one connection only.
-            let max = if memory { 1 } else { 8 };
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max)
-                .connect_with(options)
-                .await
-                .map_err(|e| StoreError::Database(format!("cannot open {url}: {e}")))?;
+            if memory {
+                let db = SqlxSqliteConnector::from_sqlx_sqlite_pool(open(1).await.map_err(cannot)?);
+                return Ok(Store {
+                    writer: db.clone(),
+                    db,
+                    backend: Backend::Sqlite,
+                });
+            }
+            // Readers share a pool; every write goes through one connection of its own.
+            let db = SqlxSqliteConnector::from_sqlx_sqlite_pool(open(8).await.map_err(cannot)?);
+            let writer = SqlxSqliteConnector::from_sqlx_sqlite_pool(open(1).await.map_err(cannot)?);
             Ok(Store {
-                db: SqlxSqliteConnector::from_sqlx_sqlite_pool(pool),
+                db,
+                writer,
                 backend: Backend::Sqlite,
             })
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
@@ -50,6 +64,7 @@ impl Store {
                 .await
                 .map_err(|e| StoreError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
             Ok(Store {
+                writer: db.clone(),
                 db,
                 backend: Backend::Postgres,
             })
@@ -73,7 +88,7 @@ impl Store {
             sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
             ..TransactionOptions::default()
         };
-        self.db.begin_with_options(options).await.db()
+        self.writer.begin_with_options(options).await.db()
     }
 
     /// Begins a read transaction: a consistent snapshot for views assembled from several queries.

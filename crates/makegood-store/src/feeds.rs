@@ -36,7 +36,7 @@ pub(crate) async fn set_token(
 
 pub(crate) async fn revoke(store: &Store, member: MemberId) -> Result<bool> {
     let result = calendar_feed::Entity::delete_by_id(member.0)
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(result.rows_affected > 0)

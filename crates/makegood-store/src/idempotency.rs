@@ -47,7 +47,7 @@ pub(crate) async fn reserve(
     // Rows affected rather than RETURNING: "nothing inserted" is then plainly 0 on both backends.
     let inserted = idempotency_key::Entity::insert(row)
         .on_conflict_do_nothing_on([Column::MemberId, Column::Key])
-        .exec_without_returning(&store.db)
+        .exec_without_returning(&store.writer)
         .await
         .db()?;
     if matches!(inserted, TryInsertResult::Inserted(n) if n > 0) {
@@ -82,7 +82,7 @@ pub(crate) async fn reserve(
         .filter(Column::Id.eq(existing.id))
         .filter(Column::Status.eq(PENDING))
         .filter(Column::CreatedAt.lt(to_db(cutoff)))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(if taken.rows_affected == 1 {
@@ -107,7 +107,7 @@ pub(crate) async fn complete(
         .filter(Column::Key.eq(key))
         .filter(Column::RequestHash.eq(response.request_hash.as_str()))
         .filter(Column::Status.eq(PENDING))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(())
@@ -120,7 +120,7 @@ pub(crate) async fn release(store: &Store, member: MemberId, key: &str) -> Resul
         .filter(Column::MemberId.eq(member.0))
         .filter(Column::Key.eq(key))
         .filter(Column::Status.eq(PENDING))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(())

@@ -261,7 +261,7 @@ impl Store {
             .col_expr(organisation::Column::Name, Expr::value(name.clone()))
             .filter(organisation::Column::Id.eq(1))
             .filter(organisation::Column::Name.is_not_null())
-            .exec(&self.db)
+            .exec(&self.writer)
             .await
             .db()?;
         if done.rows_affected == 0 {

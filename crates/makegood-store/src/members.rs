@@ -110,7 +110,7 @@ pub(crate) async fn list(store: &Store, page_request: &PageRequest) -> Result<Pa
 }
 
 pub(crate) async fn update(store: &Store, id: MemberId, patch: MemberPatch) -> Result<Member> {
-    update_in(&store.db, id, patch).await
+    update_in(&store.writer, id, patch).await
 }
 
 /// Applies `patch` to member `id` inside the caller's transaction.
@@ -167,7 +167,7 @@ pub(crate) async fn credentials(
 }
 
 pub(crate) async fn set_password_hash(store: &Store, id: MemberId, hash: &str) -> Result<()> {
-    set_password_hash_in(&store.db, id, hash).await
+    set_password_hash_in(&store.writer, id, hash).await
 }
 
 /// Sets member `id`'s password hash inside the caller's transaction.

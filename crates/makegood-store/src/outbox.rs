@@ -172,7 +172,7 @@ pub(crate) async fn delivered(store: &Store, id: i64, now: Timestamp) -> Result<
         )
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(())
@@ -191,7 +191,7 @@ pub(crate) async fn delivered_when_queued(store: &Store, problems: &[i64]) -> Re
         )
         .filter(outbox::Column::ProblemId.is_in(problems.iter().copied()))
         .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(done.rows_affected)
@@ -222,7 +222,7 @@ pub(crate) async fn failed(
         .col_expr(outbox::Column::LastError, Expr::value(error))
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.eq(name_of(&DeliveryStatus::Pending)))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(status)
@@ -244,7 +244,7 @@ pub(crate) async fn retry(store: &Store, id: i64, now: Timestamp) -> Result<Deli
         .col_expr(outbox::Column::NextAttemptAt, Expr::value(to_db(now)))
         .filter(outbox::Column::Id.eq(id))
         .filter(outbox::Column::Status.ne(name_of(&DeliveryStatus::Delivered)))
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     get(store, id).await

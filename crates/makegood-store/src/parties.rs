@@ -58,7 +58,7 @@ pub(crate) async fn create_contact(store: &Store, new: NewContact) -> Result<Con
         email: Set(new.email.map(|e| e.as_str().to_owned())),
         phone: Set(phone),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .db()?;
     to_contact(row)
@@ -133,7 +133,7 @@ pub(crate) async fn update_contact(
     if !row.is_changed() {
         return contact(store, id).await;
     }
-    to_contact(row.update(&store.db).await.db()?)
+    to_contact(row.update(&store.writer).await.db()?)
 }
 
 pub(crate) async fn delete_contact(store: &Store, id: ContactId) -> Result<()> {
@@ -172,7 +172,7 @@ pub(crate) async fn create_vendor(store: &Store, new: NewVendor) -> Result<Vendo
         name: Set(name),
         email: Set(new.email.map(|e| e.as_str().to_owned())),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .db()?;
     to_vendor(row)
@@ -233,7 +233,7 @@ pub(crate) async fn update_vendor(
     if !row.is_changed() {
         return vendor(store, id).await;
     }
-    to_vendor(row.update(&store.db).await.db()?)
+    to_vendor(row.update(&store.writer).await.db()?)
 }
 
 pub(crate) async fn delete_vendor(store: &Store, id: VendorId) -> Result<()> {

@@ -118,7 +118,7 @@ pub(crate) async fn set_setup_token(
 }
 
 pub(crate) async fn setup_token_valid(store: &Store, token_hash: &str) -> Result<bool> {
-    let txn = store.db.begin().await.db()?;
+    let txn = store.writer.begin().await.db()?;
     let row = organisation::Entity::find_by_id(ROW).one(&txn).await.db()?;
     let token_ok = row
         .is_some_and(|r| !r.setup_token_used && r.setup_token_hash.as_deref() == Some(token_hash));

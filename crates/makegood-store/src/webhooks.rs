@@ -119,7 +119,7 @@ pub(crate) async fn create(
         active: Set(true),
         created_at: Set(to_db(now)),
     }
-    .insert(&store.db)
+    .insert(&store.writer)
     .await
     .db()?;
     to_webhook(row)
@@ -164,18 +164,18 @@ pub(crate) async fn update(store: &Store, id: i64, patch: WebhookPatch) -> Resul
     if !row.is_changed() {
         return get(store, id).await;
     }
-    to_webhook(row.update(&store.db).await.db()?)
+    to_webhook(row.update(&store.writer).await.db()?)
 }
 
 pub(crate) async fn rotate_secret(store: &Store, id: i64, secret: &str) -> Result<Webhook> {
     let mut row = find(store, id).await?.into_active_model();
     row.secret = Set(secret.to_owned());
-    to_webhook(row.update(&store.db).await.db()?)
+    to_webhook(row.update(&store.writer).await.db()?)
 }
 
 pub(crate) async fn delete(store: &Store, id: i64) -> Result<()> {
     let result = webhook::Entity::delete_by_id(id)
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     if result.rows_affected == 0 {

@@ -13,16 +13,20 @@ use crate::serve::Stopping;
 
 /// How many timers one scheduler transaction fires.
 const BATCH: u64 = 100;
-/// The longest the scheduler sleeps: other processes (and this one's web requests) may add
-/// an earlier deadline while it sleeps.
+/// The longest between two full rounds (digests, surveys, report and health recounts run
+/// then even when no deadline is due).
 const POLL: Duration = Duration::from_secs(5);
+/// How often a sleeping scheduler looks for a deadline earlier than the one it sleeps until:
+/// a member may just have made one, in this process or another.
+const LOOK: Duration = Duration::from_millis(200);
 /// The pause after a database error, so a broken database is not hammered.
 const AFTER_ERROR: Duration = Duration::from_secs(5);
 
-/// Fires due deadlines until `stopping`: wakes at the earliest next one (or after [`POLL`]),
-/// fires every transition due by then, and sleeps again. Several processes may run it against
-/// one PostgreSQL database; each transition fires once. A tick under way when the signal
-/// comes is finished (each of its transactions commits whole); the sleep is not.
+/// Fires due deadlines until `stopping`: fires every transition due, then sleeps until the
+/// next one (looking every [`LOOK`] for an earlier one, and at most [`POLL`]), and fires
+/// again. Several processes may run it against one PostgreSQL database; each transition
+/// fires once. A round under way when the signal comes is finished (each of its
+/// transactions commits whole); the sleep is not.
 pub async fn scheduler(store: Store, stopping: Stopping) {
     while !stopping.is_set() {
         let pause = match store.fire_due(clock::now(), BATCH).await {
@@ -32,16 +36,7 @@ pub async fn scheduler(store: Store, stopping: Stopping) {
                 if fired > 0 {
                     tracing::info!(fired, "fired deadlines");
                 }
-                match store.next_wakeup().await {
-                    Ok(Some(at)) => Duration::try_from(at.duration_since(clock::now()))
-                        .unwrap_or(Duration::ZERO)
-                        .min(POLL),
-                    Ok(None) => POLL,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "the scheduler cannot read the next deadline");
-                        AFTER_ERROR
-                    }
-                }
+                sleep_until_due(&store, &stopping).await
             }
             Err(e) => {
                 tracing::warn!(error = %e, "the scheduler cannot fire deadlines");
@@ -54,6 +49,37 @@ pub async fn scheduler(store: Store, stopping: Stopping) {
         }
     }
     tracing::debug!("the scheduler stopped");
+}
+
+/// Sleeps until the next deadline is due or [`POLL`] has passed, whichever is first, reading
+/// the next deadline again every [`LOOK`]; returns the pause still to take (zero, or
+/// [`AFTER_ERROR`] when the next deadline cannot be read).
+async fn sleep_until_due(store: &Store, stopping: &Stopping) -> Duration {
+    let round = tokio::time::Instant::now() + POLL;
+    loop {
+        let due = match store.next_wakeup().await {
+            Ok(Some(at)) => {
+                Duration::try_from(at.duration_since(clock::now())).unwrap_or(Duration::ZERO)
+            }
+            Ok(None) => POLL,
+            Err(e) => {
+                tracing::warn!(error = %e, "the scheduler cannot read the next deadline");
+                return AFTER_ERROR;
+            }
+        };
+        let left = round.saturating_duration_since(tokio::time::Instant::now());
+        let pause = due.min(LOOK).min(left);
+        if pause.is_zero() {
+            return Duration::ZERO;
+        }
+        tokio::select! {
+            () = stopping.clone().wait() => return Duration::ZERO,
+            () = tokio::time::sleep(pause) => {}
+        }
+        if pause == due || pause == left {
+            return Duration::ZERO;
+        }
+    }
 }
 
 /// The outbox's deliverer, configured from the command line: links point at `public_url`.

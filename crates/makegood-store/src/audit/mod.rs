@@ -267,7 +267,7 @@ fn changes(
 impl Store {
     /// Appends `event` to the audit trail at `now`.
     pub async fn record_audit(&self, event: NewAuditEvent, now: Timestamp) -> Result<()> {
-        record(&self.db, event, now).await
+        record(&self.writer, event, now).await
     }
 
     /// Events matching `filter`, newest first (then by id).
@@ -357,7 +357,7 @@ impl Store {
             .about(owner)
             .detail(json!({ "token": token.id, "name": token.name }))
             .from_ip(client_ip);
-        record(&self.db, event, now).await?;
+        record(&self.writer, event, now).await?;
         Ok(true)
     }
 

@@ -114,7 +114,7 @@ impl Store {
     /// Forgets the failures of `key`: it signed in.
     pub async fn sign_in_succeeded(&self, key: &str) -> Result<()> {
         login_throttle::Entity::delete_by_id(key.to_owned())
-            .exec(&self.db)
+            .exec(&self.writer)
             .await
             .db()?;
         Ok(())

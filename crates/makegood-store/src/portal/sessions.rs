@@ -103,7 +103,7 @@ pub(crate) async fn get(
 
 pub(crate) async fn end(store: &Store, session_hash: &str) -> Result<()> {
     portal_session::Entity::delete_by_id(session_hash.to_owned())
-        .exec(&store.db)
+        .exec(&store.writer)
         .await
         .db()?;
     Ok(())

@@ -93,6 +93,11 @@ store_test! {
         let used = now() + hours(1);
         assert_eq!(store.token_member("hash-1", used).await.unwrap().unwrap().0.id, w.agent.id);
         assert_eq!(store.api_token(first.id).await.unwrap().last_used_at, Some(used));
+        // Kept to the minute: a token in steady use is not written on every request.
+        store.token_member("hash-1", used + jiff::SignedDuration::from_secs(59)).await.unwrap().unwrap();
+        assert_eq!(store.api_token(first.id).await.unwrap().last_used_at, Some(used));
+        store.token_member("hash-1", used + minutes(1)).await.unwrap().unwrap();
+        assert_eq!(store.api_token(first.id).await.unwrap().last_used_at, Some(used + minutes(1)));
         assert!(store.token_member("unknown", used).await.unwrap().is_none());
 
         store.revoke_api_token(first.id).await.unwrap();

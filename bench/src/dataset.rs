@@ -17,7 +17,9 @@ use makegood_domain::{
     Role, Severity, WaitingOn,
 };
 use makegood_store::{NewMember, NewVendor, Store};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbBackend, Statement, Value,
+};
 
 /// How big a dataset to build.
 #[derive(Clone, Copy, Debug)]
@@ -207,18 +209,42 @@ pub async fn organisation(store: &Store, now: Timestamp) -> Result<Vec<Member>> 
 
 /// The words problem titles are made of: 5 % of them mention a printer (the peers' search).
 const PRODUCTS: [&str; 20] = [
-    "booking site", "invoice run", "mail relay", "VPN gateway", "payroll export", "CRM sync",
-    "phone system", "backup job", "web shop", "SSO login", "data warehouse", "POS terminal",
-    "file share", "ticket kiosk", "inventory feed", "laptop fleet", "Wi-Fi", "reporting portal",
-    "label service", "delivery app",
+    "booking site",
+    "invoice run",
+    "mail relay",
+    "VPN gateway",
+    "payroll export",
+    "CRM sync",
+    "phone system",
+    "backup job",
+    "web shop",
+    "SSO login",
+    "data warehouse",
+    "POS terminal",
+    "file share",
+    "ticket kiosk",
+    "inventory feed",
+    "laptop fleet",
+    "Wi-Fi",
+    "reporting portal",
+    "label service",
+    "delivery app",
 ];
 const SYMPTOMS: [&str; 6] = [
-    "down", "slow", "failing", "timing out", "showing errors", "out of sync",
+    "down",
+    "slow",
+    "failing",
+    "timing out",
+    "showing errors",
+    "out of sync",
 ];
 
 fn title(rng: &mut Rng) -> String {
     if rng.chance(5) {
-        format!("Printer {}", SYMPTOMS[rng.range(0, SYMPTOMS.len() as i64) as usize])
+        format!(
+            "Printer {}",
+            SYMPTOMS[rng.range(0, SYMPTOMS.len() as i64) as usize]
+        )
     } else {
         format!(
             "{} {}",
@@ -239,7 +265,9 @@ pub async fn build(url: &str, members: &[Member], data: Dataset) -> Result<Vec<i
     // One connection, so the session settings below hold for every statement.
     let mut options = ConnectOptions::new(url);
     options.max_connections(1).sqlx_logging(false);
-    let c = Database::connect(options).await.context("open the dataset")?;
+    let c = Database::connect(options)
+        .await
+        .context("open the dataset")?;
     let b = c.get_database_backend();
     match b {
         // Speed for the load only: the benchmarks run on the store's own settings.

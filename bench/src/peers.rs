@@ -32,7 +32,9 @@ const PEERS: [(&str, &str, &str); 2] = [
 ];
 
 fn raw(dir: &Path, peer: &str) -> PathBuf {
-    dir.join("results").join("raw").join(format!("{peer}.jsonl"))
+    dir.join("results")
+        .join("raw")
+        .join(format!("{peer}.jsonl"))
 }
 
 fn lines(path: &Path) -> usize {
@@ -83,7 +85,12 @@ pub fn figures(name: &str, create: &str, rows: &[Value]) -> Peer {
         rows.iter()
             .filter(|r| r["kind"] == kind && r["scenario"] == scenario)
             .filter(|r| tag.is_none_or(|t| r["tag"] == t))
-            .filter_map(|r| field.split('.').try_fold(r, |v, k| v.get(k)).and_then(Value::as_f64))
+            .filter_map(|r| {
+                field
+                    .split('.')
+                    .try_fold(r, |v, k| v.get(k))
+                    .and_then(Value::as_f64)
+            })
             .collect()
     };
     let per_tag = |scenario: &str| -> Vec<(String, f64)> {
@@ -108,7 +115,12 @@ pub fn figures(name: &str, create: &str, rows: &[Value]) -> Peer {
         html_list_p50_ms: per_tag("get_seq_ui_list"),
         idle_mib: median(pick("mem", "idle_after_start", Some("empty"), "pss_mib")),
         peak_mib: peaks.into_iter().reduce(f64::max),
-        cold_start_s: median(pick("coldstart", "start_to_first_200", Some("empty"), "ready_s")),
+        cold_start_s: median(pick(
+            "coldstart",
+            "start_to_first_200",
+            Some("empty"),
+            "ready_s",
+        )),
     }
 }
 

@@ -23,14 +23,18 @@ pub async fn sqlite_transactions(path: &Path, count: usize, limit: Duration) -> 
         .synchronous(SqliteSynchronous::Full)
         .connect()
         .await?;
-    sea_orm::sqlx::query("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)")
-        .execute(&mut c)
-        .await?;
+    sea_orm::sqlx::query(
+        "CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)",
+    )
+    .execute(&mut c)
+    .await?;
     let mut latencies = Vec::with_capacity(count.min(1_000_000));
     let started = Instant::now();
     while latencies.len() < count && started.elapsed() < limit {
         let sent = Instant::now();
-        sea_orm::sqlx::query("BEGIN IMMEDIATE").execute(&mut c).await?;
+        sea_orm::sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut c)
+            .await?;
         sea_orm::sqlx::query("INSERT INTO t (body) VALUES (?)")
             .bind("A customer problem, written durably")
             .execute(&mut c)

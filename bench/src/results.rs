@@ -72,7 +72,7 @@ pub fn num(v: f64) -> String {
         let digits = whole.to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -111,7 +111,14 @@ pub fn latency(f: &Figures) -> String {
 }
 
 impl Report {
-    pub fn push(&mut self, workload: &str, dataset: &str, load: &str, column: Column, cell: String) -> &mut Row {
+    pub fn push(
+        &mut self,
+        workload: &str,
+        dataset: &str,
+        load: &str,
+        column: Column,
+        cell: String,
+    ) -> &mut Row {
         self.rows.push(Row {
             workload: workload.to_owned(),
             dataset: dataset.to_owned(),
@@ -130,13 +137,35 @@ impl Report {
     }
 
     /// A latency measurement.
-    pub fn latency(&mut self, workload: &str, dataset: &str, load: &str, column: Column, f: &Figures) {
-        self.push(workload, dataset, load, column, latency(f)).figures = Some(f.clone());
+    pub fn latency(
+        &mut self,
+        workload: &str,
+        dataset: &str,
+        load: &str,
+        column: Column,
+        f: &Figures,
+    ) {
+        self.push(workload, dataset, load, column, latency(f))
+            .figures = Some(f.clone());
     }
 
     /// A single value with its unit.
-    pub fn value(&mut self, workload: &str, dataset: &str, load: &str, column: Column, v: f64, unit: &str) -> &mut Row {
-        let row = self.push(workload, dataset, load, column, format!("{} {unit}", num(v)));
+    pub fn value(
+        &mut self,
+        workload: &str,
+        dataset: &str,
+        load: &str,
+        column: Column,
+        v: f64,
+        unit: &str,
+    ) -> &mut Row {
+        let row = self.push(
+            workload,
+            dataset,
+            load,
+            column,
+            format!("{} {unit}", num(v)),
+        );
         row.value = Some(v);
         row
     }
@@ -198,7 +227,10 @@ impl Report {
                     .rows
                     .iter()
                     .find(|r| {
-                        r.workload == workload && r.dataset == dataset && r.load == load && r.column == *column
+                        r.workload == workload
+                            && r.dataset == dataset
+                            && r.load == load
+                            && r.column == *column
                     })
                     .map_or("", |r| r.cell.as_str());
                 let _ = write!(md, " {cell} |");
@@ -234,15 +266,31 @@ mod tests {
     #[test]
     fn one_row_per_workload_with_a_cell_per_column() {
         let mut report = Report::default();
-        report.value("cold start", "empty", "5 starts", Column::Sqlite, 41.0, "ms");
+        report.value(
+            "cold start",
+            "empty",
+            "5 starts",
+            Column::Sqlite,
+            41.0,
+            "ms",
+        );
         report.value("cold start", "empty", "5 starts", Column::Rt, 1440.0, "ms");
         report.value("binary size", "", "", Column::Sqlite, 20.5, "MiB");
         report.target("cold start under 200 ms", "41 ms".into(), true);
         let md = report.markdown("## Notes\n");
-        assert!(md.contains("| workload | dataset | load | makegood, SQLite | RT 5 |\n"), "{md}");
-        assert!(md.contains("| cold start | empty | 5 starts | 41.0 ms | 1,440 ms |\n"), "{md}");
+        assert!(
+            md.contains("| workload | dataset | load | makegood, SQLite | RT 5 |\n"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| cold start | empty | 5 starts | 41.0 ms | 1,440 ms |\n"),
+            "{md}"
+        );
         assert!(md.contains("| binary size |  |  | 20.5 MiB |  |\n"), "{md}");
-        assert!(md.contains("| cold start under 200 ms | 41 ms | met |"), "{md}");
+        assert!(
+            md.contains("| cold start under 200 ms | 41 ms | met |"),
+            "{md}"
+        );
         assert!(md.ends_with("## Notes\n"));
     }
 }

@@ -68,7 +68,12 @@ async fn when(at: Timestamp) -> Instant {
 
 /// `runs` promises, one at a time, each due two seconds after it is made: the time from
 /// each due moment until its breach (and the owner's alert) is committed.
-pub async fn deadline(api: &Api, db: &DatabaseConnection, on: &Made, runs: usize) -> Result<Figures> {
+pub async fn deadline(
+    api: &Api,
+    db: &DatabaseConnection,
+    on: &Made,
+    runs: usize,
+) -> Result<Figures> {
     let mut latencies = Vec::with_capacity(runs);
     let started = Instant::now();
     for _ in 0..runs {
@@ -79,13 +84,18 @@ pub async fn deadline(api: &Api, db: &DatabaseConnection, on: &Made, runs: usize
              AND transition = 'breach' AND fired_at IS NOT NULL"
         );
         let from = when(due).await;
-        let took = until(from, Duration::from_millis(2), Duration::from_secs(30), async || {
-            Ok(count(db, sql.clone()).await? == 1)
-        })
+        let took = until(
+            from,
+            Duration::from_millis(2),
+            Duration::from_secs(30),
+            async || Ok(count(db, sql.clone()).await? == 1),
+        )
         .await?;
         let alerts = count(
             db,
-            format!("SELECT COUNT(*) FROM events WHERE promise_id = {id} AND kind = 'promise_broken'"),
+            format!(
+                "SELECT COUNT(*) FROM events WHERE promise_id = {id} AND kind = 'promise_broken'"
+            ),
         )
         .await?;
         if alerts != 1 {
@@ -121,10 +131,17 @@ pub async fn crowd(
     let made = {
         let (api, on) = (api.clone(), std::sync::Arc::new(on.to_vec()));
         let limit = lead.saturating_sub(Duration::from_secs(5));
-        loadgen::run(Load { clients: 64, requests: n, limit }, move |i| {
-            let (api, on) = (api.clone(), on.clone());
-            async move { make_promise(&api, &on[i % on.len()], due).await.map(drop) }
-        })
+        loadgen::run(
+            Load {
+                clients: 64,
+                requests: n,
+                limit,
+            },
+            move |i| {
+                let (api, on) = (api.clone(), on.clone());
+                async move { make_promise(&api, &on[i % on.len()], due).await.map(drop) }
+            },
+        )
         .await
     };
     let pending = format!(
@@ -133,12 +150,18 @@ pub async fn crowd(
     );
     let planned = count(db, pending.clone()).await?;
     if planned != made.ok as i64 {
-        bail!("{} promises were made but {planned} breaches are pending", made.ok);
+        bail!(
+            "{} promises were made but {planned} breaches are pending",
+            made.ok
+        );
     }
     let from = when(due).await;
-    let took = until(from, Duration::from_millis(20), Duration::from_secs(300), async || {
-        Ok(count(db, pending.clone()).await? == 0)
-    })
+    let took = until(
+        from,
+        Duration::from_millis(20),
+        Duration::from_secs(300),
+        async || Ok(count(db, pending.clone()).await? == 0),
+    )
     .await?;
     Ok(Crowd {
         deadlines: made.ok,

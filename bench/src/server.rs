@@ -33,7 +33,13 @@ impl Server {
     pub async fn start(bin: &Path, database_url: &str) -> Result<(Server, Duration)> {
         let started = Instant::now();
         let mut child = Command::new(bin)
-            .args(["--database-url", database_url, "serve", "--listen", "127.0.0.1:0"])
+            .args([
+                "--database-url",
+                database_url,
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+            ])
             .env("RUST_LOG", "error")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -114,7 +114,11 @@ impl Api {
             .send()
             .await?;
         let answer = ok(answer).await?;
-        if !answer.url().path().eq(path.split('?').next().unwrap_or(path)) {
+        if !answer
+            .url()
+            .path()
+            .eq(path.split('?').next().unwrap_or(path))
+        {
             bail!("{path} redirected to {}", answer.url());
         }
         answer.bytes().await?;
@@ -205,7 +209,8 @@ pub async fn promises(api: &Api, load: Load, on: &[Made]) -> Figures {
                 )
                 .await?;
             let id = promise["id"].as_i64().context("a promise id")?;
-            api.post(&format!("/promises/{id}/keep"), &json!({})).await?;
+            api.post(&format!("/promises/{id}/keep"), &json!({}))
+                .await?;
             Ok(())
         }
     })
@@ -218,9 +223,15 @@ pub async fn problem_with_events(api: &Api, events: usize) -> Result<String> {
     let number = made.first().context("the problem was made")?.number.clone();
     for i in 1..events {
         let (path, body) = if i % 3 == 0 {
-            ("updates", "We are restoring the service; next word within the hour.")
+            (
+                "updates",
+                "We are restoring the service; next word within the hour.",
+            )
         } else {
-            ("notes", "Checked the load balancer logs; the pool is healthy again.")
+            (
+                "notes",
+                "Checked the load balancer logs; the pool is healthy again.",
+            )
         };
         api.post(
             &format!("/problems/{number}/{path}"),

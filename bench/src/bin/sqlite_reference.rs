@@ -10,8 +10,12 @@ use makegood_bench::{reference, results};
 async fn main() -> Result<()> {
     let dir = std::env::temp_dir().join(format!("makegood-bare-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    let f = reference::sqlite_transactions(&dir.join("bare.db"), 200_000, Duration::from_secs(10)).await;
+    let f = reference::sqlite_transactions(&dir.join("bare.db"), 200_000, Duration::from_secs(10))
+        .await;
     std::fs::remove_dir_all(&dir)?;
-    println!("bare SQLite (WAL, synchronous=FULL): {}", results::rate(&f?));
+    println!(
+        "bare SQLite (WAL, synchronous=FULL): {}",
+        results::rate(&f?)
+    );
     Ok(())
 }

@@ -38,7 +38,8 @@ impl Store {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options.clone())
             };
-            let cannot = |e: sea_orm::sqlx::Error| StoreError::Database(format!("cannot open {url}: {e}"));
+            let cannot =
+                |e: sea_orm::sqlx::Error| StoreError::Database(format!("cannot open {url}: {e}"));
             // An in-memory database lives in one connection only.
             if memory {
                 let db = SqlxSqliteConnector::from_sqlx_sqlite_pool(open(1).await.map_err(cannot)?);

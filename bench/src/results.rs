@@ -213,8 +213,11 @@ impl Report {
             let _ = write!(md, " --- |");
         }
         md.push('\n');
+        // Rows in the order makegood was measured; the peers' rows join them.
+        let mut ordered: Vec<&Row> = self.rows.iter().collect();
+        ordered.sort_by_key(|r| matches!(r.column, Column::Rt | Column::DjangoHelpdesk));
         let mut keys: Vec<(&str, &str, &str)> = Vec::new();
-        for r in &self.rows {
+        for r in ordered {
             let key = (r.workload.as_str(), r.dataset.as_str(), r.load.as_str());
             if !keys.contains(&key) {
                 keys.push(key);
@@ -292,5 +295,17 @@ mod tests {
             "{md}"
         );
         assert!(md.ends_with("## Notes\n"));
+    }
+
+    #[test]
+    fn the_peers_rows_follow_makegood_s_order() {
+        let mut report = Report::default();
+        report.value("list", "10k", "", Column::Rt, 90.0, "ms");
+        report.value("create", "", "", Column::Sqlite, 200.0, "/s");
+        report.value("list", "10k", "", Column::Sqlite, 3.0, "ms");
+        let md = report.markdown("");
+        let (create, list) = (md.find("| create |"), md.find("| list |"));
+        assert!(create.is_some() && create < list, "{md}");
+        assert!(md.contains("| list | 10k |  | 3.00 ms | 90.0 ms |"), "{md}");
     }
 }

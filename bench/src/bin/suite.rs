@@ -591,7 +591,11 @@ async fn main() -> Result<()> {
         args,
     };
 
-    // The disk's own rate, first and on a quiet machine.
+    // The peers first, right before makegood's own figures, on the same machine.
+    s.peers()?;
+    s.save(started)?;
+
+    // The disk's own rate, on a quiet machine.
     let dir = tempfile_dir()?;
     let bare = reference::sqlite_transactions(
         &dir.join("bare.db"),
@@ -638,19 +642,31 @@ async fn main() -> Result<()> {
     for &column in &columns {
         s.writes(column).await?;
         s.fanout(column).await?;
+        s.save(started)?;
         for (i, &n) in sizes.iter().enumerate() {
             s.reads(column, n, i + 1 == sizes.len()).await?;
+            s.save(started)?;
         }
     }
-    if s.args.peers != "none" {
-        let peers = peers::run(std::path::Path::new(&s.args.peers), s.args.peer_runs)?;
+    s.save(started)?;
+    println!("wrote {}", s.args.out.join("RESULTS.md").display());
+    Ok(())
+}
+
+impl Suite {
+    /// Runs the peers' scripts and puts their medians beside makegood's rows.
+    fn peers(&mut self) -> Result<()> {
+        if self.args.peers == "none" {
+            return Ok(());
+        }
+        let peers = peers::run(std::path::Path::new(&self.args.peers), self.args.peer_runs)?;
         for p in &peers {
             let column = if p.name == "RT 5" {
                 Column::Rt
             } else {
                 Column::DjangoHelpdesk
             };
-            let r = &mut s.report;
+            let r = &mut self.report;
             if let (Some(rps), Some(p50), Some(p99)) =
                 (p.create_per_second, p.create_p50_ms, p.create_p99_ms)
             {
@@ -726,19 +742,28 @@ async fn main() -> Result<()> {
                 .cell += " (empty)";
             }
         }
-        s.report.peers = peers;
+        self.report.peers = peers;
+        Ok(())
     }
-    targets(&mut s);
-    s.report.minutes = started.elapsed().as_secs_f64() / 60.0;
-    let notes = std::fs::read_to_string(s.args.out.join("NOTES.md")).unwrap_or_default();
-    std::fs::create_dir_all(s.args.out.join("results"))?;
-    std::fs::write(
-        s.args.out.join("results/latest.json"),
-        serde_json::to_string_pretty(&s.report)?,
-    )?;
-    std::fs::write(s.args.out.join("RESULTS.md"), s.report.markdown(&notes))?;
-    println!("wrote {}", s.args.out.join("RESULTS.md").display());
-    Ok(())
+
+    /// Writes what has been measured so far (after every phase: a failure late in a long
+    /// run keeps what came before), with the targets checked against it.
+    fn save(&mut self, started: Instant) -> Result<()> {
+        self.report.targets.clear();
+        targets(self);
+        self.report.minutes = started.elapsed().as_secs_f64() / 60.0;
+        let notes = std::fs::read_to_string(self.args.out.join("NOTES.md")).unwrap_or_default();
+        std::fs::create_dir_all(self.args.out.join("results"))?;
+        std::fs::write(
+            self.args.out.join("results/latest.json"),
+            serde_json::to_string_pretty(&self.report)?,
+        )?;
+        std::fs::write(
+            self.args.out.join("RESULTS.md"),
+            self.report.markdown(&notes),
+        )?;
+        Ok(())
+    }
 }
 
 fn tempfile_dir() -> Result<PathBuf> {

@@ -3,6 +3,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
+use sea_orm::sqlx::Connection;
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -36,6 +37,16 @@ impl Store {
                     .max_connections(max)
                     // A writer waits its turn at most as long as a request may take.
                     .acquire_timeout(Duration::from_secs(30))
+                    // A connection that comes back still inside a transaction (a COMMIT or
+                    // ROLLBACK that failed, say on a full disk) is closed, which rolls it
+                    // back: the next writer must never add to a transaction nobody commits.
+                    .after_release(|conn, _| {
+                        Box::pin(async move {
+                            // Waits for the rollback a dropped transaction queued.
+                            conn.ping().await?;
+                            Ok(!conn.is_in_transaction())
+                        })
+                    })
                     .connect_with(options.clone())
             };
             let cannot =

@@ -134,7 +134,8 @@ pub async fn crowd(
     n: usize,
     lead: Duration,
 ) -> Result<Crowd> {
-    let due = wall_clock() + SignedDuration::try_from(lead)?;
+    // On a whole second: what the server stores is exactly what is compared below.
+    let due = Timestamp::from_second((wall_clock() + SignedDuration::try_from(lead)?).as_second())?;
     let made = {
         let (api, on) = (api.clone(), std::sync::Arc::new(on.to_vec()));
         let limit = lead.saturating_sub(Duration::from_secs(5));
@@ -153,7 +154,12 @@ pub async fn crowd(
     };
     // Read from the scheduler's own index (pending, by time): cheap however many timers
     // there are, so polling does not slow the server it watches.
-    let at = || vec![Value::from(chrono_utc(due))];
+    // A promise breaks the moment after it is due (its breach timer is 1 µs later).
+    let at = || {
+        vec![Value::from(chrono_utc(
+            due + SignedDuration::from_millis(1),
+        ))]
+    };
     let planned = count(
         db,
         "SELECT COUNT(*) FROM timers WHERE fired_at IS NULL AND at <= ? \

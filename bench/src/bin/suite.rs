@@ -20,6 +20,9 @@ struct Args {
     /// Dataset sizes (problems), e.g. 10k,100k,1m.
     #[arg(long, value_delimiter = ',', default_value = "10k,100k,1m")]
     sizes: Vec<String>,
+    /// Dataset sizes on PostgreSQL, when not the same (its 1M dataset takes longest).
+    #[arg(long, value_delimiter = ',')]
+    postgres_sizes: Option<Vec<String>>,
     /// Backends: sqlite, postgres.
     #[arg(long, value_delimiter = ',', default_value = "sqlite,postgres")]
     backends: Vec<String>,
@@ -633,16 +636,17 @@ async fn main() -> Result<()> {
             }
         })
         .collect();
-    let sizes: Vec<usize> = s
-        .args
-        .sizes
-        .iter()
-        .map(|x| size(x))
-        .collect::<Result<_>>()?;
+    let sizes = |list: &[String]| list.iter().map(|x| size(x)).collect::<Result<Vec<usize>>>();
+    let sqlite_sizes = sizes(&s.args.sizes)?;
+    let postgres_sizes = sizes(s.args.postgres_sizes.as_ref().unwrap_or(&s.args.sizes))?;
     for &column in &columns {
         s.writes(column).await?;
         s.fanout(column).await?;
         s.save(started)?;
+        let sizes = match column {
+            Column::Postgres => &postgres_sizes,
+            _ => &sqlite_sizes,
+        };
         for (i, &n) in sizes.iter().enumerate() {
             s.reads(column, n, i + 1 == sizes.len()).await?;
             s.save(started)?;

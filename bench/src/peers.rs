@@ -81,9 +81,11 @@ pub fn run(dir: &Path, runs: usize) -> Result<Vec<Peer>> {
 
 /// The medians of one peer's rows.
 pub fn figures(name: &str, create: &str, rows: &[Value]) -> Peer {
+    // A run in which every request failed measured nothing (its rate would read as 0).
     let pick = |kind: &str, scenario: &str, tag: Option<&str>, field: &str| -> Vec<f64> {
         rows.iter()
             .filter(|r| r["kind"] == kind && r["scenario"] == scenario)
+            .filter(|r| r.get("ok2xx").and_then(Value::as_f64) != Some(0.0))
             .filter(|r| tag.is_none_or(|t| r["tag"] == t))
             .filter_map(|r| {
                 field
@@ -134,6 +136,7 @@ mod tests {
         let rows = vec![
             json!({"kind": "throughput", "scenario": "create_c4_token", "tag": "empty", "ok_rps": 100.0, "p50_ms": 30.0, "p99_ms": 70.0, "mem_peak": {"pss_mib": 150.0}}),
             json!({"kind": "throughput", "scenario": "create_c4_token", "tag": "empty", "ok_rps": 120.0, "p50_ms": 34.0, "p99_ms": 90.0, "mem_peak": {"pss_mib": 190.0}}),
+            json!({"kind": "throughput", "scenario": "create_c4_token", "tag": "empty", "ok2xx": 0, "ok_rps": 0.0, "p50_ms": 2.0}),
             json!({"kind": "throughput", "scenario": "create_c4_cookie", "tag": "empty", "ok_rps": 5.0}),
             json!({"kind": "latency", "scenario": "get_seq_list", "tag": "10k", "p50_ms": 70.0}),
             json!({"kind": "latency", "scenario": "get_seq_list", "tag": "100k", "p50_ms": 500.0}),

@@ -443,7 +443,7 @@ fn targets(s: &mut Suite) {
                 "RT 5" => ("RT 5", 500.0),
                 _ => ("django-helpdesk", 50.0),
             };
-            if let Some(theirs) = p.create_per_second {
+            if let Some(theirs) = p.create_per_second.filter(|r| *r > 0.0) {
                 out.push((
                     format!("create: at least {times}× {name}"),
                     format!("{:.0}×", c.per_second / theirs),

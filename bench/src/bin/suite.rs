@@ -406,15 +406,16 @@ fn targets(s: &mut Suite) {
     let get = |w: &str, d: &str, c: Column| r.find(w, d, c).and_then(|r| r.figures.clone());
     let value = |w: &str, d: &str, c: Column| r.find(w, d, c).and_then(|r| r.value);
     let mut out: Vec<(String, String, bool)> = Vec::new();
-    let create = r
-        .rows
-        .iter()
-        .find(|x| {
-            x.workload == "create a problem (API)"
-                && x.load == "64 clients"
-                && x.column == Column::Sqlite
-        })
-        .and_then(|x| x.figures.clone());
+    // Create at 64 clients: the headline, compared with the disk, the peers, two servers.
+    let create64 = |c: Column| {
+        r.rows
+            .iter()
+            .find(|x| {
+                x.workload == "create a problem (API)" && x.load == "64 clients" && x.column == c
+            })
+            .and_then(|x| x.figures.clone())
+    };
+    let create = create64(Column::Sqlite);
     let bare = get(
         "bare single-row durable transactions",
         "",
@@ -550,15 +551,7 @@ fn targets(s: &mut Suite) {
             v < 200.0,
         ));
     }
-    let one = r
-        .rows
-        .iter()
-        .find(|x| {
-            x.workload == "create a problem (API)"
-                && x.load == "64 clients"
-                && x.column == Column::Postgres
-        })
-        .and_then(|x| x.figures.clone());
+    let one = create64(Column::Postgres);
     let two = get(
         "create a problem (API), two serve processes",
         "empty",
